@@ -1,0 +1,23 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Shepherd.Data.Attendance;
+
+internal sealed class AttendanceMapping : IEntityTypeConfiguration<AttendanceRecord>
+{
+    public void Configure(EntityTypeBuilder<AttendanceRecord> b)
+    {
+        b.ToTable("attendance");
+        b.Property(x => x.PickedUpBy).HasMaxLength(200);
+        b.Property(x => x.SecurityCode).HasMaxLength(8);
+        b.HasOne(x => x.Person).WithMany(x => x.Attendance).HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+        // A service with attendance is history: it cannot be deleted out from under its records.
+        b.HasOne(x => x.Service).WithMany().HasForeignKey(x => x.ServiceId).OnDelete(DeleteBehavior.Restrict);
+        // One record per person per service; also serves "who was at this service".
+        b.HasIndex(x => new { x.ServiceId, x.PersonId }).IsUnique();
+        // From the requirement documents: attendance(member_id, service_id, date), ordered so that a person's
+        // history by date is read from the index.
+        b.HasIndex(x => new { x.PersonId, x.ServiceDate, x.ServiceId });
+        b.HasIndex(x => new { x.OrganizationId, x.ServiceDate });
+    }
+}

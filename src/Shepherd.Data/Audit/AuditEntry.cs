@@ -1,0 +1,27 @@
+using Shepherd.Data.Tenancy;
+
+namespace Shepherd.Data.Audit;
+
+public enum AuditAction { Created, Updated, Deleted }
+
+/// <summary>One change to one row, written in the same transaction as the change itself.</summary>
+public sealed class AuditEntry : ITenantOwned
+{
+    public long Id { get; set; }
+    public long OrganizationId { get; set; }
+    public DateTimeOffset At { get; set; }
+    public long? ActorUserId { get; set; }
+    /// <summary>Who made the change, readable: "admin@church.org (token 'sync')", "cli", "system".</summary>
+    public required string Actor { get; set; }
+    public AuditAction Action { get; set; }
+    public required string EntityType { get; set; }
+    public required string EntityId { get; set; }
+    /// <summary>JSON object of changed properties: {"name": {"from": .., "to": ..}}.</summary>
+    public string? Changes { get; set; }
+}
+
+/// <summary>Who the current unit of work acts for, recorded in the audit log.</summary>
+public sealed record AuditActor(long? UserId, string Name)
+{
+    public static readonly AuditActor System = new(null, "system");
+}

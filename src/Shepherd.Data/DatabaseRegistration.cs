@@ -1,0 +1,106 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Shepherd.Data;
+
+/// <summary>Chooses the provider from configuration and registers the pooled context and the tenant-aware factory.</summary>
+public static class DatabaseRegistration
+{
+    public const string SqliteMigrationsAssembly = "Shepherd.Migrations.Sqlite";
+    public const string PostgresMigrationsAssembly = "Shepherd.Migrations.Postgres";
+
+    public static IServiceCollection AddShepherdDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section));
+        // Read when first needed, not now: hosts (and tests) may add configuration sources after registration.
+        services.AddSingleton(_ => new DataFolder(Path.GetFullPath(configuration["Shepherd:DataFolder"] ?? "data")));
+        services.AddSingleton(sp => DatabaseTarget.From(
+            configuration,
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value,
+            sp.GetRequiredService<DataFolder>()));
+        services.AddPooledDbContextFactory<ShepherdDbContext>((sp, options) =>
+            sp.GetRequiredService<DatabaseTarget>().Configure(options));
+        services.AddSingleton<ShepherdDbContextFactory>();
+        services.AddScoped<TenantContext>();
+        services.AddScoped(sp => sp.GetRequiredService<ShepherdDbContextFactory>().Create(sp.GetRequiredService<TenantContext>()));
+        return services;
+    }
+}
+
+/// <summary>The database this process talks to: provider and connection string, resolved once from settings.</summary>
+public sealed record DatabaseTarget(DatabaseProvider Provider, string ConnectionString, DatabaseOptions Options)
+{
+    public static DatabaseTarget From(IConfiguration configuration, DatabaseOptions options, DataFolder folder)
+    {
+        var configured = configuration.GetConnectionString("Shepherd");
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(configured))
+            {
+                throw new SettingsException(
+                    "Shepherd__Database__Provider is Postgres but no connection string is set: set ConnectionStrings__Shepherd, " +
+                    "e.g. \"Host=db;Database=shepherd;Username=shepherd;Password=...\".");
+            }
+            return new DatabaseTarget(options.Provider, configured, options);
+        }
+        var builder = new SqliteConnectionStringBuilder(configured ?? $"Data Source={folder.DatabaseFile}")
+        {
+            ForeignKeys = true,
+            DefaultTimeout = options.BusyTimeoutSeconds,
+            Pooling = true,
+        };
+        return new DatabaseTarget(options.Provider, builder.ToString(), options);
+    }
+
+    /// <summary>The SQLite file, or null for PostgreSQL.</summary>
+    public string? SqliteFile => Provider == DatabaseProvider.Sqlite
+        ? Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString).DataSource)
+        : null;
+
+    public void Configure(DbContextOptionsBuilder options)
+    {
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            options.UseNpgsql(ConnectionString, o => o.MigrationsAssembly(DatabaseRegistration.PostgresMigrationsAssembly));
+        }
+        else
+        {
+            if (SqliteFile is { } file)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            }
+            options.UseSqlite(ConnectionString, o => o.MigrationsAssembly(DatabaseRegistration.SqliteMigrationsAssembly))
+                .AddInterceptors(new SqlitePragmas(Options));
+        }
+        options.UseSnakeCaseNamingConvention();
+    }
+}
+
+/// <summary>Per-connection SQLite settings: WAL journal, durability level and how long to wait for a busy writer.</summary>
+internal sealed class SqlitePragmas(DatabaseOptions options) : DbConnectionInterceptor
+{
+    private readonly string _sql =
+        $"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.SqliteSynchronous}; PRAGMA busy_timeout={options.BusyTimeoutSeconds * 1000};";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = _sql;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = _sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+/// <summary>A setting is missing or wrong; the message names the setting and the fix.</summary>
+public sealed class SettingsException(string message) : Exception(message);

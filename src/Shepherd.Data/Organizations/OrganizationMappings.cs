@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Shepherd.Data.Organizations;
+
+internal sealed class OrganizationMapping : IEntityTypeConfiguration<Organization>
+{
+    public void Configure(EntityTypeBuilder<Organization> b)
+    {
+        b.Property(x => x.TimeZone).HasMaxLength(64);
+        b.HasIndex(x => x.Name).IsUnique();
+    }
+}
+
+internal sealed class CampusMapping : IEntityTypeConfiguration<Campus>
+{
+    public void Configure(EntityTypeBuilder<Campus> b)
+    {
+        b.ComplexProperty(x => x.Address);
+        b.HasIndex(x => new { x.OrganizationId, x.Name }).IsUnique();
+    }
+}

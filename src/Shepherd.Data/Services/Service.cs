@@ -1,0 +1,26 @@
+using Shepherd.Data.Tenancy;
+
+namespace Shepherd.Data.Services;
+
+public enum ServiceKind { Worship, Kids, Youth, Event, Class, Other }
+
+/// <summary>A dated worship service or event at a campus; attendance is recorded against it.</summary>
+public sealed class Service : ITenantOwned, IVersioned, ITimestamped
+{
+    public long Id { get; set; }
+    public long OrganizationId { get; set; }
+    public long CampusId { get; set; }
+    public required string Name { get; set; }
+    public ServiceKind Kind { get; set; }
+    /// <summary>Start in UTC.</summary>
+    public DateTimeOffset StartsAt { get; set; }
+    public DateTimeOffset? EndsAt { get; set; }
+    /// <summary>The service's calendar date in the organization's time zone, for reports grouped by day and week.</summary>
+    public DateOnly Date { get; set; }
+    /// <summary>People counted but not checked in by name (visitors, overflow).</summary>
+    public int? Headcount { get; set; }
+    public string? Notes { get; set; }
+    public int Version { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

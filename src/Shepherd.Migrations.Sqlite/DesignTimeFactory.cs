@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Shepherd.Data;
+
+namespace Shepherd.Migrations.Sqlite;
+
+/// <summary>Used by <c>dotnet ef migrations add</c> only; the running program configures the provider from settings.</summary>
+public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<ShepherdDbContext>
+{
+    public ShepherdDbContext CreateDbContext(string[] args)
+    {
+        var target = new DatabaseTarget(DatabaseProvider.Sqlite, "Data Source=design-time.db", new DatabaseOptions { Provider = DatabaseProvider.Sqlite });
+        var options = new DbContextOptionsBuilder<ShepherdDbContext>();
+        target.Configure(options);
+        return new ShepherdDbContext(options.Options);
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Shepherd.Platform.Accounts;
+
+namespace Shepherd.Cli;
+
+/// <summary>`shepherd admin create|token`: the first administrator and API tokens, from the shell.</summary>
+public sealed class AdminCommand : Command
+{
+    public AdminCommand() : base("admin", "Create administrators and API tokens from the shell.")
+    {
+        Subcommands.Add(CreateCommand());
+        Subcommands.Add(TokenCommand());
+    }
+
+    private static Command CreateCommand()
+    {
+        var email = new Option<string>("--email") { Description = "The administrator's e-mail address (their sign-in name).", Required = true };
+        var password = new Option<string>("--password") { Description = "At least 10 characters.", Required = true };
+        var organization = new Option<string>("--organization") { Description = "The organization's name; created if it does not exist.", Required = true };
+        var command = new Command("create", "Create an organization's administrator (and the organization if it is new).") { email, password, organization };
+        command.SetAction((parse, ct) => CliHost.RunAsync(async sp =>
+        {
+            var created = await sp.GetRequiredService<AdministratorSetup>().CreateAsync(
+                parse.GetValue(email)!, parse.GetValue(password)!, parse.GetValue(organization)!, ct);
+            Console.WriteLine(created.OrganizationCreated
+                ? $"Created organization '{created.OrganizationName}' (id {created.OrganizationId}) and administrator {created.Email}."
+                : $"Added administrator {created.Email} to organization '{created.OrganizationName}' (id {created.OrganizationId}).");
+            Console.WriteLine($"Next: `shepherd admin token --email {created.Email} --name <name>` prints an API token.");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command TokenCommand()
+    {
+        var email = new Option<string>("--email") { Description = "The user the token acts for.", Required = true };
+        var name = new Option<string>("--name") { Description = "What the token is for, e.g. 'website sync'.", Required = true };
+        var organization = new Option<string?>("--organization") { Description = "Needed when the user belongs to more than one organization." };
+        var scopes = new Option<string[]>("--scope")
+        {
+            Description = "read, write or monitoring; repeat for several (default: read and write).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var days = new Option<int?>("--expires-in-days") { Description = "Days until the token stops working (default: never)." };
+        var command = new Command("token", "Print a new API token for a user (shown once, stored hashed).") { email, name, organization, scopes, days };
+        command.SetAction((parse, ct) => CliHost.RunAsync(async sp =>
+        {
+            var requested = parse.GetValue(scopes) is { Length: > 0 } s ? s : [ApiScopes.Read, ApiScopes.Write];
+            var issued = await sp.GetRequiredService<ApiTokenIssuer>().IssueAsync(
+                parse.GetValue(email)!, parse.GetValue(name)!, parse.GetValue(organization), requested, parse.GetValue(days), ct);
+            // The token alone on stdout, so scripts can capture it; the explanation on stderr.
+            await Console.Error.WriteLineAsync(
+                $"Token '{issued.Name}' for {issued.Email} in '{issued.OrganizationName}', scopes: {string.Join(' ', issued.Scopes)}. " +
+                "It is shown only this once; send it as `Authorization: Bearer <token>`.");
+            Console.WriteLine(issued.Token);
+            return 0;
+        }));
+        return command;
+    }
+}

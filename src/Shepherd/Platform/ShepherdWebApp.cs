@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+using Serilog;
+using Serilog.Formatting.Compact;
+using Shepherd.Data;
+using Shepherd.Features;
+using Shepherd.Operations.Health;
+using Shepherd.Operations.Migrations;
+using Shepherd.Platform.Accounts;
+using Shepherd.Platform.Api;
+
+namespace Shepherd.Platform;
+
+/// <summary>Builds the web host for `serve`: services, then the request pipeline. Tests build the same app.</summary>
+public static class ShepherdWebApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls("http://localhost:5000");
+        }
+
+        builder.Services.AddSerilog((services, logger) => ConfigureLogging(logger, builder.Configuration, services));
+        builder.Services.AddShepherdCore(builder.Configuration);
+        builder.Services.AddHostedService<DatabaseStartup>();
+
+        builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsSetup.Customize);
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddValidation();
+        builder.Services.AddOpenApi();
+        builder.Services.AddShepherdHealthChecks();
+
+        builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            // Nothing is open unless an endpoint says so.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(ApiScopes.ReadPolicy, p => p.RequireAuthenticatedUser().RequireClaim(ApiScopes.ClaimType, ApiScopes.Read))
+            .AddPolicy(ApiScopes.WritePolicy, p => p.RequireAuthenticatedUser().RequireClaim(ApiScopes.ClaimType, ApiScopes.Write));
+
+        var app = builder.Build();
+        // Request logging outermost, so it records the status the client finally got.
+        app.UseSerilogRequestLogging();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseMiddleware<TenantResolution>();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/api/reference").AllowAnonymous();
+        app.MapShepherdHealth();
+        app.MapShepherdApi();
+        app.MapGet("/", () => TypedResults.Redirect("/api/reference")).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+    }
+
+    private static void ConfigureLogging(LoggerConfiguration logger, IConfiguration configuration, IServiceProvider services)
+    {
+        var folder = services.GetRequiredService<DataFolder>();
+        logger.ReadFrom.Configuration(configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.File(new CompactJsonFormatter(), Path.Combine(folder.Logs, "shepherd-.json"),
+                rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14);
+        // People read the console on a terminal; log collectors read it everywhere else.
+        if (Console.IsOutputRedirected)
+        {
+            logger.WriteTo.Console(new CompactJsonFormatter());
+        }
+        else
+        {
+            logger.WriteTo.Console();
+        }
+    }
+}
