@@ -1,4 +1,12 @@
+using Shepherd.Features.Attendance;
+using Shepherd.Features.Badges;
 using Shepherd.Features.Campuses;
+using Shepherd.Features.CustomFields;
+using Shepherd.Features.Families;
+using Shepherd.Features.Groups;
+using Shepherd.Features.Notes;
+using Shepherd.Features.People;
+using Shepherd.Features.Services;
 using Shepherd.Platform.Accounts;
 
 namespace Shepherd.Features;
@@ -10,5 +18,13 @@ public static class ApiRoutes
     {
         var v1 = app.MapGroup("/api/v1").RequireAuthorization(ApiScopes.ReadPolicy);
         v1.MapCampusesApi();
+        v1.MapPeopleApi();
+        v1.MapFamiliesApi();
+        v1.MapGroupsApi();
+        v1.MapServicesApi();
+        v1.MapAttendanceApi();
+        v1.MapNotesApi();
+        v1.MapBadgesApi();
+        v1.MapCustomFieldsApi();
     }
 }
