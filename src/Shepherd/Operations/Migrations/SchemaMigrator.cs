@@ -35,7 +35,7 @@ public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTa
             return new MigrationResult([], null, started.Elapsed);
         }
 
-        var backup = status.Applied.Count > 0 ? await BackupSqliteAsync(status.Applied[^1], cancellationToken) : null;
+        var backup = await BackupSqliteAsync(status.Applied.Count > 0 ? status.Applied[^1] : "unversioned", cancellationToken);
         try
         {
             await using var db = contexts.Create(null, AuditActor.System);
@@ -94,9 +94,9 @@ public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTa
 
     private async Task<string?> BackupSqliteAsync(string lastApplied, CancellationToken cancellationToken)
     {
-        if (target.SqliteFile is not { } file || !File.Exists(file))
+        if (target.SqliteFile is not { } file || !File.Exists(file) || !await HasTablesAsync(cancellationToken))
         {
-            return null;
+            return null; // a new, empty database has nothing to lose
         }
         Directory.CreateDirectory(folder.Backups);
         var stamp = clock.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
@@ -108,6 +108,15 @@ public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTa
         await destination.OpenAsync(cancellationToken);
         source.BackupDatabase(destination);
         return backup;
+    }
+
+    private async Task<bool> HasTablesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(target.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table'";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     private void RestoreSqlite(string backup)
