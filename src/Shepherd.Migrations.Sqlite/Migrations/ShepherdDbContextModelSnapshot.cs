@@ -452,8 +452,8 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_attendance");
 
-                    b.HasIndex("OrganizationId", "ServiceDate")
-                        .HasDatabaseName("ix_attendance_organization_id_service_date");
+                    b.HasIndex("OrganizationId")
+                        .HasDatabaseName("ix_attendance_organization_id");
 
                     b.HasIndex("ServiceId", "PersonId")
                         .IsUnique()

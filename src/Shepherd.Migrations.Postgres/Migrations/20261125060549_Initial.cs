@@ -865,9 +865,9 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_attendance_organization_id_service_date",
+                name: "ix_attendance_organization_id",
                 table: "attendance",
-                columns: new[] { "organization_id", "service_date" });
+                column: "organization_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_attendance_person_id_service_date_service_id",
