@@ -57,6 +57,7 @@ public abstract class BadgesApiTests<TApp>(TApp app) where TApp : ShepherdApp
         var retired = await api.GetJsonAsync("/api/v1/badge-types?active=false");
         retired["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()).ShouldBe(["Member class"]);
         await (await api.GetAsync("/api/v1/badge-types?pageSize=100000")).ShouldBeValidationProblemAsync("pageSize");
+        await (await api.GetAsync("/api/v1/badge-types?active=maybe")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]

@@ -20,6 +20,9 @@ namespace Shepherd.Features.Notes;
 /// </remarks>
 public static class NotesApi
 {
+    /// <summary>Matches the column length of Note.Text.</summary>
+    public const int NoteMaxLength = 20_000;
+
     public static void MapNotesApi(this IEndpointRouteBuilder api)
     {
         var personNotes = api.MapGroup("/people/{personId:long}/notes").WithTags("Notes");
@@ -43,9 +46,6 @@ public static class NotesApi
         /// <summary>The day the conversation happened; today when left out on creation, unchanged on update. Never in the future.</summary>
         public DateOnly? NoteDate { get; init; }
     }
-
-    /// <summary>Matches the column length of Note.Text.</summary>
-    public const int NoteMaxLength = 20_000;
 
     public sealed record NoteResponse(
         long Id, long PersonId, long? AuthorUserId, string AuthorName, NoteVisibility Visibility, string Text,
