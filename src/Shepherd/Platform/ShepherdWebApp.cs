@@ -39,7 +39,7 @@ public static class ShepherdWebApp
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsSetup.Customize);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddValidation();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>());
         builder.Services.AddShepherdHealthChecks();
 
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)

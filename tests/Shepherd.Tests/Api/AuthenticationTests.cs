@@ -56,6 +56,7 @@ public sealed class AuthenticationTests(SqliteApp app)
         var document = await client.GetStringAsync("/openapi/v1.json");
 
         document.ShouldContain("/api/v1/campuses");
+        document.ShouldContain("\"scheme\": \"bearer\"");
     }
 
     [Fact]
