@@ -143,6 +143,25 @@ public abstract class AttendanceApiTests<TApp>(TApp app) where TApp : ShepherdAp
     }
 
     [Fact]
+    public async Task Bulk_check_in_takes_a_thousand_people_at_once()
+    {
+        using var api = await app.NewOrganizationAsync();
+        var service = await ServiceAsync(api);
+        await using (var db = app.Database(api.OrganizationId))
+        {
+            db.People.AddRange(Enumerable.Range(1, 1000).Select(i => new Person { FirstName = $"P{i}", LastName = "Bulk" }));
+            await db.SaveChangesAsync();
+        }
+        await using var read = app.Database(api.OrganizationId);
+        var ids = await read.People.Select(p => p.Id).ToListAsync();
+
+        var result = await ResponseJsonAsync(await api.PostAsync($"/api/v1/services/{service}/attendance/bulk", new { personIds = ids }));
+
+        result["recorded"]!.GetValue<int>().ShouldBe(1000);
+        (await read.Attendance.CountAsync()).ShouldBe(1000);
+    }
+
+    [Fact]
     public async Task Bulk_check_in_with_one_unknown_person_writes_nothing_and_names_the_bad_id()
     {
         using var api = await app.NewOrganizationAsync();

@@ -23,8 +23,13 @@ public abstract class GroupsApiTests<TApp>(TApp app) where TApp : ShepherdApp
         var bob = await AddPersonAsync(api, "Bob", "Kim");
         var created = await api.CreateAsync("/api/v1/groups", new
         {
-            name = "  Tuesday Men  ", description = "Bible study", kind = "smallGroup", meetingDay = "tuesday", meetingTime = "19:30",
-            location = "Room 4", campusId = campus["id"]!.GetValue<long>(),
+            name = "  Tuesday Men  ",
+            description = "Bible study",
+            kind = "smallGroup",
+            meetingDay = "tuesday",
+            meetingTime = "19:30",
+            location = "Room 4",
+            campusId = campus["id"]!.GetValue<long>(),
         });
         var url = $"/api/v1/groups/{created["id"]}";
         await api.CreateAsync($"{url}/members", new { personId = ann, role = "leader", joinedOn = "2026-01-04" });

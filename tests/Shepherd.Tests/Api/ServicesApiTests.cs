@@ -22,8 +22,13 @@ public abstract class ServicesApiTests<TApp>(TApp app) where TApp : ShepherdApp
         var campus = await CampusAsync(api);
         var created = await api.CreateAsync("/api/v1/services", new
         {
-            campusId = campus, name = " Sunday 10am ", kind = "worship", startsAt = "2026-11-22T10:00:00+02:00",
-            endsAt = "2026-11-22T11:30:00+02:00", headcount = 12, notes = "Advent",
+            campusId = campus,
+            name = " Sunday 10am ",
+            kind = "worship",
+            startsAt = "2026-11-22T10:00:00+02:00",
+            endsAt = "2026-11-22T11:30:00+02:00",
+            headcount = 12,
+            notes = "Advent",
         });
         var url = $"/api/v1/services/{created["id"]}";
 
