@@ -1,10 +1,200 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Shepherd.Data;
+using Shepherd.Data.Attendance;
+using Shepherd.Data.Families;
+using Shepherd.Platform.Accounts;
+using Shepherd.Platform.Api;
+
 namespace Shepherd.Features.Attendance;
 
-/// <summary>/api/v1 endpoints of this feature (being written).</summary>
+/// <summary>
+/// Attendance: who was at a service. Check-in and check-out under /api/v1/services/{serviceId}/attendance,
+/// a person's history under /api/v1/people/{personId}/attendance, per-service totals under /api/v1/attendance/counts.
+/// </summary>
 public static class AttendanceApi
 {
     public static void MapAttendanceApi(this IEndpointRouteBuilder api)
     {
-        _ = api;
+        var attendance = api.MapGroup("/services/{serviceId:long}/attendance").WithTags("Attendance");
+        attendance.MapGet("/", AttendanceLists.ForServiceAsync);
+        attendance.MapPost("/", CheckInAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        attendance.MapPost("/bulk", BulkCheckInAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        attendance.MapPost("/{personId:long}/checkout", CheckOutAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        attendance.MapDelete("/{personId:long}", RemoveAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        api.MapGet("/people/{personId:long}/attendance", AttendanceLists.ForPersonAsync).WithTags("Attendance");
+        api.MapGet("/attendance/counts", AttendanceCounts.ListAsync).WithTags("Attendance");
     }
+
+    public sealed record CheckInRequest
+    {
+        [Required, Range(1, long.MaxValue)]
+        public long? PersonId { get; init; }
+
+        /// <summary>3–8 letters or digits from a printed label. Left out for a child in a family, one is generated.</summary>
+        [RegularExpression(SecurityCodes.Pattern, ErrorMessage = "securityCode must be 3 to 8 letters or digits.")]
+        public string? SecurityCode { get; init; }
+
+        /// <summary>list, kiosk, api (default) or import.</summary>
+        public CheckInMethod? Method { get; init; }
+    }
+
+    public sealed record BulkCheckInRequest
+    {
+        [Required, MinLength(1), MaxLength(1000)]
+        public long[]? PersonIds { get; init; }
+
+        /// <summary>list, kiosk, api (default) or import.</summary>
+        public CheckInMethod? Method { get; init; }
+    }
+
+    public sealed record BulkCheckInResponse(int Recorded, int AlreadyPresent);
+
+    public sealed record CheckOutRequest
+    {
+        /// <summary>Required when the check-in has a security code; it must be the same code.</summary>
+        [StringLength(8)]
+        public string? SecurityCode { get; init; }
+
+        /// <summary>The adult who collected the child.</summary>
+        [StringLength(200)]
+        public string? PickedUpBy { get; init; }
+    }
+
+    public sealed record AttendanceResponse(
+        long ServiceId, long PersonId, DateOnly ServiceDate, DateTimeOffset CheckedInAt, DateTimeOffset? CheckedOutAt,
+        string? SecurityCode, CheckInMethod Method, string? PickedUpBy)
+    {
+        public static AttendanceResponse From(AttendanceRecord r) =>
+            new(r.ServiceId, r.PersonId, r.ServiceDate, r.CheckedInAt, r.CheckedOutAt, r.SecurityCode, r.Method, r.PickedUpBy);
+    }
+
+    private static async Task<Results<Created<AttendanceResponse>, ProblemHttpResult, ValidationProblem>> CheckInAsync(
+        long serviceId, CheckInRequest request, ShepherdDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var service = await db.Services.AsNoTracking().Where(s => s.Id == serviceId).Select(s => new { s.Date }).FirstOrDefaultAsync(ct);
+        if (service is null)
+        {
+            return ApiResults.NotFound("Service", serviceId);
+        }
+        var personId = request.PersonId!.Value;
+        if (!await db.People.AnyAsync(p => p.Id == personId, ct))
+        {
+            return ApiResults.Invalid("personId", $"There is no person with id {personId} in your organization.");
+        }
+        if (await db.Attendance.AnyAsync(a => a.ServiceId == serviceId && a.PersonId == personId, ct))
+        {
+            return ApiResults.Conflict($"Person {personId} is already checked in to service {serviceId}.");
+        }
+        var code = request.SecurityCode?.ToUpperInvariant();
+        if (code is null && await db.FamilyMembers.AnyAsync(f => f.PersonId == personId && f.Role == FamilyRole.Child, ct))
+        {
+            // A child always gets a code, so nobody can collect them without the label.
+            code = SecurityCodes.New();
+        }
+        var record = new AttendanceRecord
+        {
+            ServiceId = serviceId,
+            PersonId = personId,
+            ServiceDate = service.Date,
+            CheckedInAt = clock.GetUtcNow(),
+            CheckedInByUserId = UserIdOf(user),
+            SecurityCode = code,
+            Method = request.Method ?? CheckInMethod.Api,
+        };
+        db.Attendance.Add(record);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/services/{serviceId}/attendance/{personId}", AttendanceResponse.From(record));
+    }
+
+    /// <summary>
+    /// Marks a list of people present in one transaction; people already checked in are counted, not refused.
+    /// No security codes are generated here: children who need labels are checked in one by one.
+    /// </summary>
+    private static async Task<Results<Ok<BulkCheckInResponse>, ProblemHttpResult, ValidationProblem>> BulkCheckInAsync(
+        long serviceId, BulkCheckInRequest request, ShepherdDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var service = await db.Services.AsNoTracking().Where(s => s.Id == serviceId).Select(s => new { s.Date }).FirstOrDefaultAsync(ct);
+        if (service is null)
+        {
+            return ApiResults.NotFound("Service", serviceId);
+        }
+        var ids = request.PersonIds!;
+        var repeated = ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (repeated.Count > 0)
+        {
+            return ApiResults.Invalid("personIds", $"Each person may be listed once; repeated: {Join(repeated)}.");
+        }
+        var known = await db.People.Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(ct);
+        var unknown = ids.Except(known).ToList();
+        if (unknown.Count > 0)
+        {
+            return ApiResults.Invalid("personIds", $"There are no people with these ids in your organization: {Join(unknown)}. Nothing was recorded.");
+        }
+        var present = await db.Attendance.Where(a => a.ServiceId == serviceId && ids.Contains(a.PersonId)).Select(a => a.PersonId).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var userId = UserIdOf(user);
+        var method = request.Method ?? CheckInMethod.Api;
+        foreach (var personId in ids.Except(present))
+        {
+            db.Attendance.Add(new AttendanceRecord
+            {
+                ServiceId = serviceId, PersonId = personId, ServiceDate = service.Date, CheckedInAt = now, CheckedInByUserId = userId, Method = method,
+            });
+        }
+        // One SaveChanges is one transaction (with its audit rows): all are recorded or none.
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new BulkCheckInResponse(ids.Length - present.Count, present.Count));
+    }
+
+    private static async Task<Results<Ok<AttendanceResponse>, ProblemHttpResult, ValidationProblem>> CheckOutAsync(
+        long serviceId, long personId, CheckOutRequest? request, ShepherdDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var record = await db.Attendance.FirstOrDefaultAsync(a => a.ServiceId == serviceId && a.PersonId == personId, ct);
+        if (record is null)
+        {
+            return await MissingAsync(serviceId, personId, db, ct);
+        }
+        if (record.CheckedOutAt is not null)
+        {
+            return ApiResults.Conflict($"Person {personId} was already checked out of service {serviceId}.");
+        }
+        if (record.SecurityCode is not null && !SecurityCodes.Matches(record.SecurityCode, request?.SecurityCode))
+        {
+            return ApiResults.Invalid("securityCode", "The security code does not match the one on the check-in label.");
+        }
+        record.CheckedOutAt = clock.GetUtcNow();
+        record.CheckedOutByUserId = UserIdOf(user);
+        record.PickedUpBy = string.IsNullOrWhiteSpace(request?.PickedUpBy) ? null : request.PickedUpBy.Trim();
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(AttendanceResponse.From(record));
+    }
+
+    /// <summary>Removes a record entered by mistake (wrong person or wrong service).</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(long serviceId, long personId, ShepherdDbContext db, CancellationToken ct)
+    {
+        var record = await db.Attendance.FirstOrDefaultAsync(a => a.ServiceId == serviceId && a.PersonId == personId, ct);
+        if (record is null)
+        {
+            return await MissingAsync(serviceId, personId, db, ct);
+        }
+        db.Attendance.Remove(record);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Says which is missing: the service, or the person's check-in to it.</summary>
+    private static async Task<ProblemHttpResult> MissingAsync(long serviceId, long personId, ShepherdDbContext db, CancellationToken ct) =>
+        await db.Services.AnyAsync(s => s.Id == serviceId, ct)
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Attendance record not found",
+                detail: $"Person {personId} is not checked in to service {serviceId}.")
+            : ApiResults.NotFound("Service", serviceId);
+
+    private static long? UserIdOf(ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    private static string Join(IEnumerable<long> ids) => string.Join(", ", ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
 }

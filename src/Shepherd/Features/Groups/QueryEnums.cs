@@ -1,0 +1,17 @@
+using System.Text.Json;
+
+namespace Shepherd.Features.Groups;
+
+/// <summary>
+/// Enum filters in query strings, spelled as the JSON spells them ("smallGroup"), any case. Numbers are refused:
+/// the API never exposes enum values as numbers.
+/// </summary>
+internal static class QueryEnums
+{
+    public static bool TryParse<T>(string value, out T result) where T : struct, Enum =>
+        Enum.TryParse(value, ignoreCase: true, out result) && value.Length > 0 && char.IsLetter(value[0]) && Enum.IsDefined(result);
+
+    /// <summary>The accepted spellings, for error messages: "smallGroup, ministry, …".</summary>
+    public static string Names<T>() where T : struct, Enum =>
+        string.Join(", ", Enum.GetNames<T>().Select(JsonNamingPolicy.CamelCase.ConvertName));
+}
