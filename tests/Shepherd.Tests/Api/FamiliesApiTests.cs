@@ -31,7 +31,10 @@ public abstract class FamiliesApiTests<TApp>(TApp app) where TApp : ShepherdApp
 
         var created = await api.CreateAsync("/api/v1/families", new
         {
-            name = "Berg family", address = new { city = "Springfield" }, homePhone = "555 1234", campusId = campus,
+            name = "Berg family",
+            address = new { city = "Springfield" },
+            homePhone = "555 1234",
+            campusId = campus,
             members = new object[] { new { personId = kid, role = "child" }, new { personId = dad, role = "adult" } },
             authorizedPickups = new object[] { new { personId = grandma, relationship = "Grandmother" }, new { name = "Ann Neighbour", phone = "555 9999" } },
         });

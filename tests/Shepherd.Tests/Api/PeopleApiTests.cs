@@ -86,11 +86,16 @@ public abstract class PeopleApiTests<TApp>(TApp app) where TApp : ShepherdApp
 
         var created = await api.CreateAsync("/api/v1/people", new
         {
-            firstName = " Anna ", lastName = "Berg", preferredName = "Ann",
+            firstName = " Anna ",
+            lastName = "Berg",
+            preferredName = "Ann",
             emails = new object[] { new { address = "anna@example.org", label = "work" }, new { address = "Ann.Berg@Example.org", isPrimary = true } },
             phones = new[] { new { number = "+1 (555) 123-4567", isPrimary = true, canText = true } },
             address = new { city = "Springfield" },
-            birthDate = "1990-04-01", gender = "female", membershipStatus = "member", campusId = campus["id"]!.GetValue<long>(),
+            birthDate = "1990-04-01",
+            gender = "female",
+            membershipStatus = "member",
+            campusId = campus["id"]!.GetValue<long>(),
             customFields = new Dictionary<string, object> { ["shirt"] = "M", ["shoe"] = 38.5 },
         });
 
@@ -281,7 +286,8 @@ public abstract class PeopleApiTests<TApp>(TApp app) where TApp : ShepherdApp
 
         using var response = await api.PutAsync(url, new
         {
-            firstName = "Anna", lastName = "Lind",
+            firstName = "Anna",
+            lastName = "Lind",
             emails = new[] { new { address = "new@example.org" } },
             customFields = new Dictionary<string, object> { ["baptized"] = true },
         });
@@ -351,7 +357,8 @@ public abstract class PeopleApiTests<TApp>(TApp app) where TApp : ShepherdApp
 
         using var response = await api.PutAsync(url, new
         {
-            firstName = "Changed", lastName = "Name",
+            firstName = "Changed",
+            lastName = "Name",
             emails = new[] { new { address = "fine@example.org" } },
             customFields = new Dictionary<string, object> { ["shoe"] = "big" },
         });

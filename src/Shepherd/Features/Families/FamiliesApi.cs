@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -25,11 +26,11 @@ public static class FamiliesApi
 
     public sealed record FamilyListQuery
     {
-        [System.ComponentModel.DataAnnotations.StringLength(200)]
+        [StringLength(200)]
         public string? Q { get; init; }
 
         /// <summary>name (default) or -name.</summary>
-        [System.ComponentModel.DataAnnotations.StringLength(20)]
+        [StringLength(20)]
         public string? Sort { get; init; }
 
         public bool? Active { get; init; }

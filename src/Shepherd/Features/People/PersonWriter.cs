@@ -28,7 +28,10 @@ internal static class PersonWriter
             var address = email.Address!.Trim();
             person.Emails.Add(new PersonEmail
             {
-                Address = address, NormalizedAddress = address.ToLowerInvariant(), Label = email.Label ?? ContactLabel.Home, IsPrimary = email.IsPrimary,
+                Address = address,
+                NormalizedAddress = address.ToLowerInvariant(),
+                Label = email.Label ?? ContactLabel.Home,
+                IsPrimary = email.IsPrimary,
             });
         }
         person.Phones.Clear();
@@ -37,8 +40,11 @@ internal static class PersonWriter
             var number = phone.Number!.Trim();
             person.Phones.Add(new PersonPhone
             {
-                Number = number, Digits = PersonPhone.DigitsOf(number), Label = phone.Label ?? ContactLabel.Mobile,
-                IsPrimary = phone.IsPrimary, CanText = phone.CanText,
+                Number = number,
+                Digits = PersonPhone.DigitsOf(number),
+                Label = phone.Label ?? ContactLabel.Mobile,
+                IsPrimary = phone.IsPrimary,
+                CanText = phone.CanText,
             });
         }
         ReplaceCustomValues(request.CustomFields ?? [], person, definitions);
