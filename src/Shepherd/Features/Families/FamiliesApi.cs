@@ -1,10 +1,218 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Shepherd.Data;
+using Shepherd.Data.Families;
+using Shepherd.Platform.Accounts;
+using Shepherd.Platform.Api;
+
 namespace Shepherd.Features.Families;
 
-/// <summary>/api/v1 endpoints of this feature (being written).</summary>
+/// <summary>Families (households): /api/v1/families. Members and pickups are changed through their own endpoints (FamilyMembersApi).</summary>
 public static class FamiliesApi
 {
     public static void MapFamiliesApi(this IEndpointRouteBuilder api)
     {
-        _ = api;
+        var families = api.MapGroup("/families").WithTags("Families");
+        families.MapGet("/", ListAsync);
+        families.MapGet("/{id:long}", GetAsync);
+        families.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        families.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        families.MapPost("/{id:long}/archive", ArchiveAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        families.MapPost("/{id:long}/restore", RestoreAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        families.MapFamilyMembersApi();
+    }
+
+    public sealed record FamilyListQuery
+    {
+        [StringLength(200)]
+        public string? Q { get; init; }
+
+        /// <summary>name (default) or -name.</summary>
+        [StringLength(20)]
+        public string? Sort { get; init; }
+
+        public bool? Active { get; init; }
+
+        public bool? IncludeArchived { get; init; }
+
+        public long? CampusId { get; init; }
+    }
+
+    [SuppressMessage("Performance", "CA1862", Justification = "EF translates ToLower().Contains to SQL on both providers; the StringComparison overload has no translation.")]
+    private static async Task<Results<Ok<Page<FamilySummary>>, ValidationProblem>> ListAsync(
+        [AsParameters] PageRequest page, [AsParameters] FamilyListQuery query, ShepherdDbContext db, CancellationToken ct)
+    {
+        if (query.Sort is not (null or "name" or "-name"))
+        {
+            return ApiResults.Invalid("sort", "Sort by name or -name.");
+        }
+        var families = db.Families.AsNoTracking();
+        if (query.IncludeArchived != true)
+        {
+            families = families.Where(f => f.ArchivedAt == null);
+        }
+        if (query.Active is { } active)
+        {
+            families = families.Where(f => f.Active == active);
+        }
+        if (query.CampusId is { } campusId)
+        {
+            families = families.Where(f => f.CampusId == campusId);
+        }
+        var term = query.Q?.Trim().ToLowerInvariant();
+        if (!string.IsNullOrEmpty(term))
+        {
+            families = families.Where(f => f.Name.ToLower().Contains(term));
+        }
+        var total = await families.CountAsync(ct);
+        var ordered = query.Sort == "-name"
+            ? families.OrderByDescending(f => f.Name).ThenByDescending(f => f.Id)
+            : families.OrderBy(f => f.Name).ThenBy(f => f.Id);
+        var items = await ordered.Skip(page.Skip).Take(page.Size)
+            .Select(f => new FamilySummary(f.Id, f.Name, f.HomePhone, f.CampusId, f.Active, f.ArchivedAt, f.Members.Count))
+            .ToListAsync(ct);
+        return TypedResults.Ok(new Page<FamilySummary>(items, page.Number, page.Size, total));
+    }
+
+    private static async Task<Results<Ok<FamilyDetail>, ProblemHttpResult>> GetAsync(long id, ShepherdDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var family = await LoadAsync(db.Families.AsNoTracking(), id, ct);
+        if (family is null)
+        {
+            return ApiResults.NotFound("Family", id);
+        }
+        ETags.Set(http, family.Version);
+        return TypedResults.Ok(FamilyDetail.From(family));
+    }
+
+    private static async Task<Results<Created<FamilyDetail>, ValidationProblem>> CreateAsync(
+        FamilyRequest request, ShepherdDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var members = request.Members ?? [];
+        var pickups = request.AuthorizedPickups ?? [];
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        await CheckCampusAsync(request.CampusId, db, errors, ct);
+
+        // One query for every person the body names, members and pickups alike.
+        var personIds = members.Select(m => m.PersonId!.Value).Concat(pickups.Where(p => p.PersonId is not null).Select(p => p.PersonId!.Value)).Distinct().ToList();
+        var people = await db.People.AsNoTracking().Where(p => personIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var seen = new HashSet<long>();
+        for (var i = 0; i < members.Count; i++)
+        {
+            var personId = members[i].PersonId!.Value;
+            if (!people.ContainsKey(personId))
+            {
+                errors[$"members[{i}].personId"] = [$"There is no person with id {personId} in your organization."];
+            }
+            else if (!seen.Add(personId))
+            {
+                errors[$"members[{i}].personId"] = [$"Person {personId} is listed twice."];
+            }
+        }
+        for (var i = 0; i < pickups.Count; i++)
+        {
+            if (pickups[i].PersonId is { } personId && !people.ContainsKey(personId))
+            {
+                errors[$"authorizedPickups[{i}].personId"] = [$"There is no person with id {personId} in your organization."];
+            }
+            else if (pickups[i].PersonId is null && string.IsNullOrWhiteSpace(pickups[i].Name))
+            {
+                errors[$"authorizedPickups[{i}].name"] = ["Give the name of the person, or the personId of someone on file."];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return ApiResults.Invalid(errors);
+        }
+
+        var family = new Family { Name = "" };
+        Apply(request, family);
+        family.Members.AddRange(members.Select(m => new FamilyMember { PersonId = m.PersonId!.Value, Role = m.Role!.Value }));
+        family.AuthorizedPickups.AddRange(pickups.Select(p => FamilyMembersApi.NewPickup(p, p.PersonId is { } pid ? people[pid] : null)));
+        db.Families.Add(family);
+        await db.SaveChangesAsync(ct);
+        ETags.Set(http, family.Version);
+        var created = await LoadAsync(db.Families.AsNoTracking(), family.Id, ct);
+        return TypedResults.Created($"/api/v1/families/{family.Id}", FamilyDetail.From(created!));
+    }
+
+    private static async Task<Results<Ok<FamilyDetail>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        long id, FamilyRequest request, ShepherdDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var family = await db.Families.FirstOrDefaultAsync(f => f.Id == id, ct);
+        if (family is null)
+        {
+            return ApiResults.NotFound("Family", id);
+        }
+        if (!ETags.Matches(http.Request, family.Version))
+        {
+            return ApiResults.PreconditionFailed();
+        }
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        await CheckCampusAsync(request.CampusId, db, errors, ct);
+        if (errors.Count > 0)
+        {
+            return ApiResults.Invalid(errors);
+        }
+        Apply(request, family);
+        await db.SaveChangesAsync(ct);
+        ETags.Set(http, family.Version);
+        var updated = await LoadAsync(db.Families.AsNoTracking(), id, ct);
+        return TypedResults.Ok(FamilyDetail.From(updated!));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ArchiveAsync(long id, ShepherdDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var family = await db.Families.FirstOrDefaultAsync(f => f.Id == id, ct);
+        if (family is null)
+        {
+            return ApiResults.NotFound("Family", id);
+        }
+        // Archiving twice keeps the first time.
+        if (family.ArchivedAt is null)
+        {
+            family.ArchivedAt = clock.GetUtcNow().ToUniversalTime();
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RestoreAsync(long id, ShepherdDbContext db, CancellationToken ct)
+    {
+        var family = await db.Families.FirstOrDefaultAsync(f => f.Id == id, ct);
+        if (family is null)
+        {
+            return ApiResults.NotFound("Family", id);
+        }
+        if (family.ArchivedAt is not null)
+        {
+            family.ArchivedAt = null;
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.NoContent();
+    }
+
+    internal static Task<Family?> LoadAsync(IQueryable<Family> families, long id, CancellationToken ct) =>
+        families.Include(f => f.Members).ThenInclude(m => m.Person).Include(f => f.AuthorizedPickups)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(f => f.Id == id, ct);
+
+    private static void Apply(FamilyRequest request, Family family)
+    {
+        family.Name = request.Name!.Trim();
+        family.Address = request.Address?.ToAddress() ?? new();
+        family.HomePhone = string.IsNullOrWhiteSpace(request.HomePhone) ? null : request.HomePhone.Trim();
+        family.CampusId = request.CampusId;
+        family.Active = request.Active ?? true;
+    }
+
+    private static async Task CheckCampusAsync(long? campusId, ShepherdDbContext db, Dictionary<string, string[]> errors, CancellationToken ct)
+    {
+        if (campusId is { } id && !await db.Campuses.AnyAsync(c => c.Id == id, ct))
+        {
+            errors["campusId"] = [$"There is no campus with id {id} in your organization."];
+        }
     }
 }

@@ -1,10 +1,159 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Shepherd.Data;
+using Shepherd.Data.CustomFields;
+using Shepherd.Data.People;
+using Shepherd.Platform.Accounts;
+using Shepherd.Platform.Api;
+
 namespace Shepherd.Features.People;
 
-/// <summary>/api/v1 endpoints of this feature (being written).</summary>
+/// <summary>People: members and visitors. /api/v1/people. People are archived, never deleted (history points at them).</summary>
 public static class PeopleApi
 {
     public static void MapPeopleApi(this IEndpointRouteBuilder api)
     {
-        _ = api;
+        var people = api.MapGroup("/people").WithTags("People");
+        people.MapGet("/", ListAsync);
+        people.MapGet("/{id:long}", GetAsync);
+        people.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        people.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        people.MapPost("/{id:long}/archive", ArchiveAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        people.MapPost("/{id:long}/restore", RestoreAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        people.MapPersonPhotoApi();
     }
+
+    private static async Task<Results<Ok<Page<PersonSummary>>, ValidationProblem>> ListAsync(
+        [AsParameters] PageRequest page, [AsParameters] PeopleListQuery query, ShepherdDbContext db, CancellationToken ct)
+    {
+        if (!query.SortIsKnown)
+        {
+            return ApiResults.Invalid("sort", $"Sort by one of {string.Join(", ", PeopleListQuery.Sorts)}, with a leading '-' for descending order.");
+        }
+        MembershipStatus? status = null;
+        if (query.Status is { } text)
+        {
+            if (!Enum.TryParse<MembershipStatus>(text, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || char.IsAsciiDigit(text.FirstOrDefault()))
+            {
+                return ApiResults.Invalid("status", "Use one of visitor, attender, member or former.");
+            }
+            status = parsed;
+        }
+        var filtered = query.Filter(db.People.AsNoTracking(), status);
+        var total = await filtered.CountAsync(ct);
+        var items = await query.Order(filtered).Skip(page.Skip).Take(page.Size)
+            .Select(p => new PersonSummary(p.Id, p.FirstName, p.LastName, p.PreferredName,
+                (p.PreferredName ?? p.FirstName) + " " + p.LastName,
+                p.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => e.Address).FirstOrDefault(),
+                p.Phones.OrderByDescending(x => x.IsPrimary).ThenBy(x => x.Id).Select(x => x.Number).FirstOrDefault(),
+                p.MembershipStatus, p.Active, p.CampusId, p.ArchivedAt))
+            .ToListAsync(ct);
+        return TypedResults.Ok(new Page<PersonSummary>(items, page.Number, page.Size, total));
+    }
+
+    private static async Task<Results<Ok<PersonDetail>, ProblemHttpResult>> GetAsync(long id, ShepherdDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var person = await db.People.AsNoTracking()
+            .Include(p => p.Emails).Include(p => p.Phones).Include(p => p.CustomFieldValues)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (person is null)
+        {
+            return ApiResults.NotFound("Person", id);
+        }
+        var definitions = await db.CustomFields.AsNoTracking().ToDictionaryAsync(d => d.Id, ct);
+        ETags.Set(http, person.Version);
+        return TypedResults.Ok(PersonDetail.From(person, definitions, await FamiliesOfAsync(db, id, ct)));
+    }
+
+    private static async Task<Results<Created<PersonDetail>, ValidationProblem>> CreateAsync(
+        PersonRequest request, ShepherdDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var definitions = await db.CustomFields.AsNoTracking().ToListAsync(ct);
+        if (await CheckAsync(request, definitions, db, clock, creating: true, ct) is { } invalid)
+        {
+            return invalid;
+        }
+        var person = new Person { FirstName = "", LastName = "" };
+        PersonWriter.Apply(request, person, definitions);
+        db.People.Add(person);
+        await db.SaveChangesAsync(ct);
+        ETags.Set(http, person.Version);
+        return TypedResults.Created($"/api/v1/people/{person.Id}", PersonDetail.From(person, definitions.ToDictionary(d => d.Id), []));
+    }
+
+    private static async Task<Results<Ok<PersonDetail>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        long id, PersonRequest request, ShepherdDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var person = await db.People
+            .Include(p => p.Emails).Include(p => p.Phones).Include(p => p.CustomFieldValues)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (person is null)
+        {
+            return ApiResults.NotFound("Person", id);
+        }
+        if (!ETags.Matches(http.Request, person.Version))
+        {
+            return ApiResults.PreconditionFailed();
+        }
+        var definitions = await db.CustomFields.AsNoTracking().ToListAsync(ct);
+        if (await CheckAsync(request, definitions, db, clock, creating: false, ct) is { } invalid)
+        {
+            return invalid;
+        }
+        PersonWriter.Apply(request, person, definitions);
+        await db.SaveChangesAsync(ct);
+        ETags.Set(http, person.Version);
+        return TypedResults.Ok(PersonDetail.From(person, definitions.ToDictionary(d => d.Id), await FamiliesOfAsync(db, id, ct)));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ArchiveAsync(long id, ShepherdDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (person is null)
+        {
+            return ApiResults.NotFound("Person", id);
+        }
+        // Archiving twice keeps the first time: that is when the person left the lists.
+        if (person.ArchivedAt is null)
+        {
+            person.ArchivedAt = clock.GetUtcNow().ToUniversalTime();
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RestoreAsync(long id, ShepherdDbContext db, CancellationToken ct)
+    {
+        var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (person is null)
+        {
+            return ApiResults.NotFound("Person", id);
+        }
+        if (person.ArchivedAt is not null)
+        {
+            person.ArchivedAt = null;
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The body's own checks, then the ones that need the database (the campus must be in the organization).</summary>
+    private static async Task<ValidationProblem?> CheckAsync(PersonRequest request, IReadOnlyList<CustomFieldDefinition> definitions,
+        ShepherdDbContext db, TimeProvider clock, bool creating, CancellationToken ct)
+    {
+        var errors = PersonRequestChecks.Check(request, definitions, clock, creating);
+        if (request.CampusId is { } campusId && !await db.Campuses.AnyAsync(c => c.Id == campusId, ct))
+        {
+            errors["campusId"] = [$"There is no campus with id {campusId} in your organization."];
+        }
+        return errors.Count == 0 ? null : ApiResults.Invalid(errors);
+    }
+
+    private static async Task<List<PersonFamilyResponse>> FamiliesOfAsync(ShepherdDbContext db, long personId, CancellationToken ct) =>
+        await db.FamilyMembers.AsNoTracking().Where(m => m.PersonId == personId)
+            .OrderBy(m => m.Family!.Name).ThenBy(m => m.FamilyId)
+            .Select(m => new PersonFamilyResponse(m.FamilyId, m.Family!.Name, m.Role))
+            .ToListAsync(ct);
 }
