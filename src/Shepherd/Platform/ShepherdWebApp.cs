@@ -55,6 +55,7 @@ public static class ShepherdWebApp
         app.UseSerilogRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<StorableQueryText>();
         app.UseAuthentication();
         app.UseMiddleware<TenantResolution>();
         app.UseAuthorization();
@@ -70,6 +71,7 @@ public static class ShepherdWebApp
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new StorableStringConverter());
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
     }
 

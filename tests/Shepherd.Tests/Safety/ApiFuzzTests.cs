@@ -17,7 +17,7 @@ public sealed class ApiFuzzPostgresTests(PostgresApp app) : ApiFuzzTests<Postgre
 /// </summary>
 public abstract class ApiFuzzTests<TApp>(TApp app) where TApp : ShepherdApp
 {
-    private const int IterationsPerEndpoint = 25;
+    private const int IterationsPerEndpoint = 40;
 
     private static readonly string[] Hostile =
     [
@@ -78,6 +78,39 @@ public abstract class ApiFuzzTests<TApp>(TApp app) where TApp : ShepherdApp
                     response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", $"{endpoint} with {body}");
                     (await Fingerprint.OfAsync(app, world.Api.OrganizationId)).ShouldBe(before, $"{endpoint} rejected {body} ({response.StatusCode}) but wrote something");
                 }
+            }, iter: IterationsPerEndpoint, threads: 1);
+        }
+    }
+
+    private static readonly string[] QueryKeys =
+        ["q", "page", "pageSize", "sort", "status", "kind", "campusId", "groupId", "active", "includeArchived", "from", "to"];
+
+    /// <summary>Up to four query parameters with random or hostile values.</summary>
+    private static readonly Gen<(int Key, string Value)[]> Query = Gen.Select(
+        Gen.Int[0, QueryKeys.Length - 1],
+        Gen.Frequency(
+            (3, Gen.Int[0, Hostile.Length - 1].Select(i => Hostile[i])),
+            (2, Gen.String),
+            (2, Gen.Long.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            (1, Gen.Char.AlphaNumeric.Array[300, 2000].Select(c => new string(c)))),
+        (k, v) => (k, v)).Array[1, 4];
+
+    [Fact]
+    public async Task Random_query_strings_on_every_read_endpoint_never_give_a_500()
+    {
+        var world = await World.CreateAsync(app);
+        var endpoints = ApiCatalogue.Discover(app).Where(e => e.Method == "GET").ToList();
+        endpoints.Count.ShouldBeGreaterThan(15);
+
+        foreach (var endpoint in endpoints)
+        {
+            var url = ApiCatalogue.Url(endpoint, world);
+            await Query.SampleAsync(async query =>
+            {
+                var target = url + "?" + string.Join('&', query.Select(p => $"{QueryKeys[p.Key]}={Uri.EscapeDataString(p.Value)}"));
+                using var response = await world.Api.GetAsync(target);
+                var text = await response.Content.ReadAsStringAsync();
+                ((int)response.StatusCode).ShouldBeLessThan(500, $"GET {target}: {text}");
             }, iter: IterationsPerEndpoint, threads: 1);
         }
     }

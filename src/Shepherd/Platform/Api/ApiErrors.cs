@@ -46,7 +46,9 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             var field = JsonPathToField(json.Path);
             return new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
-                [field] = [json.Path is null or "$" ? "The body is not valid JSON." : "This value has the wrong type or format."],
+                [field] = [json.Path is null or "$" ? "The body is not valid JSON."
+                    : json.Message.Contains("NUL characters", StringComparison.Ordinal) ? "Text may not contain NUL characters or broken Unicode."
+                    : "This value has the wrong type or format."],
             })
             {
                 Status = StatusCodes.Status400BadRequest,
