@@ -101,7 +101,7 @@ public static class AttendanceApi
             PersonId = personId,
             ServiceDate = service.Date,
             CheckedInAt = clock.GetUtcNow(),
-            CheckedInByUserId = UserIdOf(user),
+            CheckedInByUserId = user.UserId(),
             SecurityCode = code,
             Method = request.Method ?? CheckInMethod.Api,
         };
@@ -136,7 +136,7 @@ public static class AttendanceApi
         }
         var present = await db.Attendance.Where(a => a.ServiceId == serviceId && ids.Contains(a.PersonId)).Select(a => a.PersonId).ToListAsync(ct);
         var now = clock.GetUtcNow();
-        var userId = UserIdOf(user);
+        var userId = user.UserId();
         var method = request.Method ?? CheckInMethod.Api;
         foreach (var personId in ids.Except(present))
         {
@@ -167,7 +167,7 @@ public static class AttendanceApi
             return ApiResults.Invalid("securityCode", "The security code does not match the one on the check-in label.");
         }
         record.CheckedOutAt = clock.GetUtcNow();
-        record.CheckedOutByUserId = UserIdOf(user);
+        record.CheckedOutByUserId = user.UserId();
         record.PickedUpBy = string.IsNullOrWhiteSpace(request?.PickedUpBy) ? null : request.PickedUpBy.Trim();
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(AttendanceResponse.From(record));
@@ -192,9 +192,6 @@ public static class AttendanceApi
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Attendance record not found",
                 detail: $"Person {personId} is not checked in to service {serviceId}.")
             : ApiResults.NotFound("Service", serviceId);
-
-    private static long? UserIdOf(ClaimsPrincipal user) =>
-        long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     private static string Join(IEnumerable<long> ids) => string.Join(", ", ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
 }

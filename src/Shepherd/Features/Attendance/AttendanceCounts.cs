@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Shepherd.Data;
 using Shepherd.Data.Services;
-using Shepherd.Features.Groups;
+
 using Shepherd.Platform.Api;
 
 namespace Shepherd.Features.Attendance;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Shepherd.Platform;
 using Shepherd.Data;
 using Shepherd.Data.Badges;
 using Shepherd.Features.Notes;
@@ -224,7 +225,7 @@ public static class BadgesApi
             PersonId = personId,
             BadgeTypeId = typeId,
             AwardedOn = request.AwardedOn ?? today,
-            AwardedByUserId = long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!, CultureInfo.InvariantCulture),
+            AwardedByUserId = user.UserId(),
             Note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(),
         };
         db.Badges.Add(badge);

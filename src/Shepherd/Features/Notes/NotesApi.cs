@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Shepherd.Platform;
 using Shepherd.Data;
 using Shepherd.Data.Notes;
 using Shepherd.Platform.Accounts;
@@ -62,7 +63,7 @@ public static class NotesApi
         {
             return ApiResults.NotFound("Person", personId);
         }
-        var query = VisibleTo(db.Notes.AsNoTracking(), CallerId(user)).Where(n => n.PersonId == personId);
+        var query = VisibleTo(db.Notes.AsNoTracking(), user.UserId()).Where(n => n.PersonId == personId);
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(n => n.NoteDate).ThenByDescending(n => n.Id)
             .Skip(page.Skip).Take(page.Size).ToListAsync(ct);
@@ -72,7 +73,7 @@ public static class NotesApi
     private static async Task<Results<Ok<NoteResponse>, ProblemHttpResult>> GetAsync(
         long id, ShepherdDbContext db, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
-        var note = await VisibleTo(db.Notes.AsNoTracking(), CallerId(user)).FirstOrDefaultAsync(n => n.Id == id, ct);
+        var note = await VisibleTo(db.Notes.AsNoTracking(), user.UserId()).FirstOrDefaultAsync(n => n.Id == id, ct);
         if (note is null)
         {
             return ApiResults.NotFound("Note", id);
@@ -96,7 +97,7 @@ public static class NotesApi
         var note = new Note
         {
             PersonId = personId,
-            AuthorUserId = CallerId(user),
+            AuthorUserId = user.UserId(),
             AuthorName = user.FindFirstValue(ClaimTypes.Name) ?? "unknown",
             Visibility = request.Visibility ?? NoteVisibility.Staff,
             Text = request.Text!.Trim(),
@@ -111,7 +112,7 @@ public static class NotesApi
     private static async Task<Results<Ok<NoteResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         long id, NoteRequest request, ShepherdDbContext db, ClaimsPrincipal user, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var callerId = CallerId(user);
+        var callerId = user.UserId();
         var note = await VisibleTo(db.Notes, callerId).FirstOrDefaultAsync(n => n.Id == id, ct);
         if (note is null)
         {
@@ -139,7 +140,7 @@ public static class NotesApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, ShepherdDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
-        var callerId = CallerId(user);
+        var callerId = user.UserId();
         var note = await VisibleTo(db.Notes, callerId).FirstOrDefaultAsync(n => n.Id == id, ct);
         if (note is null)
         {
@@ -155,11 +156,8 @@ public static class NotesApi
     }
 
     /// <summary>The notes the caller may read: everything except other people's authorOnly notes.</summary>
-    private static IQueryable<Note> VisibleTo(IQueryable<Note> notes, long callerId) =>
-        notes.Where(n => n.Visibility != NoteVisibility.AuthorOnly || n.AuthorUserId == callerId);
-
-    private static long CallerId(ClaimsPrincipal user) =>
-        long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!, System.Globalization.CultureInfo.InvariantCulture);
+    private static IQueryable<Note> VisibleTo(IQueryable<Note> notes, long? callerId) =>
+        notes.Where(n => n.Visibility != NoteVisibility.AuthorOnly || (callerId != null && n.AuthorUserId == callerId));
 
     private static ProblemHttpResult OnlyTheAuthor(string action) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",

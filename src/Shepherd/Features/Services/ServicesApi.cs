@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Shepherd.Platform;
 using Shepherd.Data;
 using Shepherd.Data.Services;
-using Shepherd.Features.Groups;
+
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
 
@@ -147,7 +148,7 @@ public static class ServicesApi
             return invalid;
         }
         var service = new Service { Name = request.Name!.Trim() };
-        Apply(service, request, await ServiceCalendar.TimeZoneOfAsync(db, ct));
+        Apply(service, request, await OrganizationCalendar.TimeZoneOfAsync(db, ct));
         db.Services.Add(service);
         await db.SaveChangesAsync(ct);
         ETags.Set(http, service.Version);
@@ -170,7 +171,7 @@ public static class ServicesApi
         {
             return invalid;
         }
-        Apply(service, request, await ServiceCalendar.TimeZoneOfAsync(db, ct));
+        Apply(service, request, await OrganizationCalendar.TimeZoneOfAsync(db, ct));
 
         // Attendance rows carry a copy of the service date; a moved service moves them in the same transaction.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -243,7 +244,7 @@ public static class ServicesApi
         service.Kind = request.Kind ?? ServiceKind.Worship;
         service.StartsAt = request.StartsAt!.Value.ToUniversalTime();
         service.EndsAt = request.EndsAt?.ToUniversalTime();
-        service.Date = ServiceCalendar.DateOf(service.StartsAt, zone);
+        service.Date = OrganizationCalendar.DateOf(service.StartsAt, zone);
         service.Headcount = request.Headcount;
         service.Notes = string.IsNullOrWhiteSpace(request.Notes) ? null : request.Notes.Trim();
     }

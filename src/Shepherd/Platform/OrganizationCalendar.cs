@@ -1,11 +1,18 @@
 using Microsoft.EntityFrameworkCore;
 using Shepherd.Data;
 
-namespace Shepherd.Features.Services;
+namespace Shepherd.Platform;
 
-/// <summary>A service's calendar date is its start in the organization's time zone: 9 pm Saturday in Chicago is Saturday, not Sunday UTC.</summary>
-public static class ServiceCalendar
+/// <summary>
+/// Dates as the organization sees them: a service at 9 pm Saturday in Chicago is on Saturday, not Sunday UTC,
+/// and a note written on Sunday evening in Sydney is dated Sunday.
+/// </summary>
+public static class OrganizationCalendar
 {
+    /// <summary>Today in the organization's time zone, for default dates and "not in the future" checks.</summary>
+    public static async Task<DateOnly> TodayAsync(ShepherdDbContext db, TimeProvider clock, CancellationToken ct) =>
+        DateOf(clock.GetUtcNow(), await TimeZoneOfAsync(db, ct));
+
     public static async Task<TimeZoneInfo> TimeZoneOfAsync(ShepherdDbContext db, CancellationToken ct)
     {
         var id = await db.Organizations.AsNoTracking().Where(o => o.Id == db.OrganizationId).Select(o => o.TimeZone).FirstOrDefaultAsync(ct);

@@ -1,12 +1,12 @@
 using System.Text.Json;
 
-namespace Shepherd.Features.Groups;
+namespace Shepherd.Platform.Api;
 
 /// <summary>
 /// Enum filters in query strings, spelled as the JSON spells them ("smallGroup"), any case. Numbers are refused:
 /// the API never exposes enum values as numbers.
 /// </summary>
-internal static class QueryEnums
+public static class QueryEnums
 {
     public static bool TryParse<T>(string value, out T result) where T : struct, Enum =>
         Enum.TryParse(value, ignoreCase: true, out result) && value.Length > 0 && char.IsLetter(value[0]) && Enum.IsDefined(result);
