@@ -109,7 +109,7 @@ public sealed class DemoDataWriter : IAsyncDisposable
     /// <summary>One prepared INSERT reused for every row, committed every <see cref="BatchSize"/> rows.</summary>
     private sealed class SqliteInserts(SqliteConnection connection) : IProviderStrategy
     {
-        private const int BatchSize = 20_000;
+        private const int BatchSize = 250_000;
 
         public async Task PrepareAsync(CancellationToken cancellationToken)
         {

@@ -27,7 +27,7 @@ public sealed record DemoSeedOptions(int Members, string OrganizationName, int S
 
     /// <summary>The first thing wrong with the options, as a sentence that says how to fix it; null when they are fine.</summary>
     public string? Problem() =>
-        Members is < 1 or > MaxMembers ? $"--members must be between 1 and {MaxMembers:N0} (got {Members}), e.g. --members 500."
+        Members is < 1 or > MaxMembers ? string.Create(CultureInfo.InvariantCulture, $"--members must be between 1 and {MaxMembers:N0} (got {Members}), e.g. --members 500.")
         : Weeks is < 1 or > MaxWeeks ? $"--weeks must be between 1 and {MaxWeeks} (got {Weeks}); the default is 104 (two years)."
         : OrganizationName.Trim().Length is 0 or > 200 ? "--organization must be 1 to 200 characters, e.g. --organization \"Demo Church\"."
         : null;
@@ -55,9 +55,9 @@ public sealed class DemoSeeder(ShepherdDbContextFactory contexts, DatabaseTarget
         var people = await db.People.CountAsync(cancellationToken);
         if (people > 0 && !options.Append)
         {
-            throw new CommandException(
-                $"'{organization.Name}' already has {people:N0} people, so nothing was written. Add --append to add " +
-                $"{options.Members:N0} more demo people to it, or name an empty or new organization with --organization.");
+            throw new CommandException(string.Create(CultureInfo.InvariantCulture,
+                $"'{organization.Name}' already has {people:N0} people, so nothing was written. Add --append to add ") +
+                string.Create(CultureInfo.InvariantCulture, $"{options.Members:N0} more demo people to it, or name an empty or new organization with --organization."));
         }
         var campuses = await db.Campuses.AsNoTracking().OrderBy(c => c.Id).ToListAsync(cancellationToken);
         var badgeTypes = await db.BadgeTypes.AsNoTracking().ToListAsync(cancellationToken);
