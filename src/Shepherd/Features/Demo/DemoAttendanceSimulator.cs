@@ -28,9 +28,9 @@ public sealed class DemoAttendanceSimulator(Randomizer random, long organization
         return today.AddDays(-back);
     }
 
-    /// <summary>The services of every campus and week, giving new ones ids; services that already exist (an `--append` run) are reused.</summary>
+    /// <summary>The services of every campus and week, giving new ones ids; services that already exist (same campus, start and name: an `--append` run) are reused.</summary>
     public List<Service> PlanServices(IReadOnlyList<Campus> campuses, DateOnly firstSunday, int weeks,
-        IReadOnlyDictionary<(long CampusId, DateTimeOffset StartsAt), long> existing, DemoIds ids)
+        IReadOnlyDictionary<(long CampusId, DateTimeOffset StartsAt, string Name), long> existing, DemoIds ids)
     {
         var created = new List<Service>();
         for (var week = 0; week < weeks; week++)
@@ -49,7 +49,7 @@ public sealed class DemoAttendanceSimulator(Randomizer random, long organization
         PlannedService Plan(Campus campus, DateOnly date, string name, ServiceKind kind, int hour)
         {
             var startsAt = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(new TimeOnly(hour, 0)), timeZone), TimeSpan.Zero);
-            if (!existing.TryGetValue((campus.Id, startsAt), out var id))
+            if (!existing.TryGetValue((campus.Id, startsAt, name), out var id))
             {
                 id = ids.Service++;
                 created.Add(new Service

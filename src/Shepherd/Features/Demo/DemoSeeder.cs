@@ -63,7 +63,7 @@ public sealed class DemoSeeder(ShepherdDbContextFactory contexts, DatabaseTarget
         var badgeTypes = await db.BadgeTypes.AsNoTracking().ToListAsync(cancellationToken);
         var fields = await db.CustomFields.AsNoTracking().ToListAsync(cancellationToken);
         var existingServices = await db.Services.AsNoTracking()
-            .Select(s => new { s.CampusId, s.StartsAt, s.Id }).ToListAsync(cancellationToken);
+            .Select(s => new { s.CampusId, s.StartsAt, s.Name, s.Id }).ToListAsync(cancellationToken);
 
         await using var writer = await DemoDataWriter.OpenAsync(db, target.Provider, cancellationToken);
         var ids = new DemoIds
@@ -88,7 +88,7 @@ public sealed class DemoSeeder(ShepherdDbContextFactory contexts, DatabaseTarget
         campuses.AddRange(population.Campuses);
         var simulator = new DemoAttendanceSimulator(faker.Random, organization.Id, timeZone, now);
         var services = simulator.PlanServices(campuses, firstSunday, options.Weeks,
-            existingServices.ToDictionary(s => (s.CampusId, s.StartsAt), s => s.Id), ids);
+            existingServices.DistinctBy(s => (s.CampusId, s.StartsAt, s.Name)).ToDictionary(s => (s.CampusId, s.StartsAt, s.Name), s => s.Id), ids);
         generating.Advance();
 
         await writer.WriteAsync(population.Campuses, explicitIds: true, null, cancellationToken);
