@@ -3,8 +3,8 @@ using Shepherd.Cli;
 using Shepherd.Data.Attendance;
 using Shepherd.Data.Organizations;
 using Shepherd.Data.People;
-using Person = Shepherd.Data.People.Person;
 using Shepherd.Data.Services;
+using Person = Shepherd.Data.People.Person;
 
 namespace Shepherd.Features.Demo;
 
@@ -54,8 +54,16 @@ public sealed class DemoAttendanceSimulator(Randomizer random, long organization
                 id = ids.Service++;
                 created.Add(new Service
                 {
-                    Id = id, OrganizationId = organizationId, CampusId = campus.Id, Name = name, Kind = kind,
-                    StartsAt = startsAt, EndsAt = startsAt + ServiceLength, Date = date, CreatedAt = now, UpdatedAt = now,
+                    Id = id,
+                    OrganizationId = organizationId,
+                    CampusId = campus.Id,
+                    Name = name,
+                    Kind = kind,
+                    StartsAt = startsAt,
+                    EndsAt = startsAt + ServiceLength,
+                    Date = date,
+                    CreatedAt = now,
+                    UpdatedAt = now,
                 });
             }
             return new PlannedService(id, date, startsAt);
@@ -122,7 +130,10 @@ public sealed class DemoAttendanceSimulator(Randomizer random, long organization
 
     private AttendanceRecord Arrive(Person person, PlannedService service, CheckInMethod method) => new()
     {
-        OrganizationId = organizationId, PersonId = person.Id, ServiceId = service.Id, ServiceDate = service.Date,
+        OrganizationId = organizationId,
+        PersonId = person.Id,
+        ServiceId = service.Id,
+        ServiceDate = service.Date,
         CheckedInAt = service.StartsAt - TimeSpan.FromMinutes(random.Number(0, 15)),
         Method = method,
     };

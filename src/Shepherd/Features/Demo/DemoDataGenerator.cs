@@ -6,9 +6,9 @@ using Shepherd.Data.Groups;
 using Shepherd.Data.Notes;
 using Shepherd.Data.Organizations;
 using Shepherd.Data.People;
-using Person = Shepherd.Data.People.Person;
 using Shepherd.Data.Tenancy;
 using BogusGender = Bogus.DataSets.Name.Gender;
+using Person = Shepherd.Data.People.Person;
 
 namespace Shepherd.Features.Demo;
 
@@ -102,8 +102,12 @@ public sealed class DemoDataGenerator(Faker faker, long organizationId, DateTime
         {
             population.Campuses.Add(new Campus
             {
-                Id = ids.Campus++, OrganizationId = organizationId, Name = name, Address = NewAddress(),
-                CreatedAt = now, UpdatedAt = now,
+                Id = ids.Campus++,
+                OrganizationId = organizationId,
+                Name = name,
+                Address = NewAddress(),
+                CreatedAt = now,
+                UpdatedAt = now,
             });
         }
         return population.Campuses;
@@ -115,9 +119,14 @@ public sealed class DemoDataGenerator(Faker faker, long organizationId, DateTime
         var address = NewAddress();
         var family = new Family
         {
-            Id = ids.Family++, OrganizationId = organizationId, Name = $"{lastName} Family", Address = address,
+            Id = ids.Family++,
+            OrganizationId = organizationId,
+            Name = $"{lastName} Family",
+            Address = address,
             HomePhone = _random.Bool(0.3f) ? faker.Phone.PhoneNumber("(###) ###-####") : null,
-            CampusId = _random.ListItem(campuses).Id, CreatedAt = now, UpdatedAt = now,
+            CampusId = _random.ListItem(campuses).Id,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         var household = new DemoHousehold { Family = family };
         var size = Math.Min(room, _random.WeightedRandom([1, 2, 3, 4, 5, 6], [0.27f, 0.30f, 0.15f, 0.16f, 0.08f, 0.04f]));
@@ -146,7 +155,9 @@ public sealed class DemoDataGenerator(Faker faker, long organizationId, DateTime
             population.People.Add(person);
             population.FamilyMembers.Add(new FamilyMember
             {
-                OrganizationId = organizationId, FamilyId = family.Id, PersonId = person.Id,
+                OrganizationId = organizationId,
+                FamilyId = family.Id,
+                PersonId = person.Id,
                 Role = household.Children.Contains(person) ? FamilyRole.Child : FamilyRole.Adult,
             });
         }
@@ -190,35 +201,56 @@ public sealed class DemoDataGenerator(Faker faker, long organizationId, DateTime
         var birthDate = _today.AddYears(-age).AddDays(-_random.Number(0, 364));
         var person = new Person
         {
-            Id = ids.Person++, OrganizationId = organizationId, FirstName = firstName, LastName = lastName,
+            Id = ids.Person++,
+            OrganizationId = organizationId,
+            FirstName = firstName,
+            LastName = lastName,
             MiddleName = _random.Bool(0.3f) ? faker.Name.FirstName(gender == Gender.Female ? BogusGender.Female : BogusGender.Male) : null,
             PreferredName = adult && _random.Bool(0.05f) ? firstName[..Math.Min(3, firstName.Length)] : null,
             Suffix = adult && gender == Gender.Male && _random.Bool(0.02f) ? "Jr." : null,
-            Address = address with { }, BirthDate = _random.Bool(0.92f) ? birthDate : null, Gender = gender,
-            MembershipStatus = status, JoinDate = joined is { } j && j > birthDate ? j : null, CampusId = campusId,
-            Active = status != MembershipStatus.Former, ArchivedAt = status == MembershipStatus.Former ? now : null,
-            CreatedAt = now, UpdatedAt = now,
+            Address = address with { },
+            BirthDate = _random.Bool(0.92f) ? birthDate : null,
+            Gender = gender,
+            MembershipStatus = status,
+            JoinDate = joined is { } j && j > birthDate ? j : null,
+            CampusId = campusId,
+            Active = status != MembershipStatus.Former,
+            ArchivedAt = status == MembershipStatus.Former ? now : null,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         if (adult || (age >= 14 && _random.Bool(0.4f)))
         {
             var email = faker.Internet.Email(firstName, lastName, uniqueSuffix: _random.Number(1, 999).ToString(System.Globalization.CultureInfo.InvariantCulture));
             person.Emails.Add(new PersonEmail
             {
-                OrganizationId = organizationId, PersonId = person.Id, Address = email,
-                NormalizedAddress = email.ToLowerInvariant(), Label = ContactLabel.Home, IsPrimary = true,
+                OrganizationId = organizationId,
+                PersonId = person.Id,
+                Address = email,
+                NormalizedAddress = email.ToLowerInvariant(),
+                Label = ContactLabel.Home,
+                IsPrimary = true,
             });
             var number = faker.Phone.PhoneNumber("(###) ###-####");
             person.Phones.Add(new PersonPhone
             {
-                OrganizationId = organizationId, PersonId = person.Id, Number = number, Digits = PersonPhone.DigitsOf(number),
-                Label = ContactLabel.Mobile, IsPrimary = true, CanText = _random.Bool(0.8f),
+                OrganizationId = organizationId,
+                PersonId = person.Id,
+                Number = number,
+                Digits = PersonPhone.DigitsOf(number),
+                Label = ContactLabel.Mobile,
+                IsPrimary = true,
+                CanText = _random.Bool(0.8f),
             });
             if (adult && _random.Bool(0.15f))
             {
                 var work = faker.Phone.PhoneNumber("(###) ###-####");
                 person.Phones.Add(new PersonPhone
                 {
-                    OrganizationId = organizationId, PersonId = person.Id, Number = work, Digits = PersonPhone.DigitsOf(work),
+                    OrganizationId = organizationId,
+                    PersonId = person.Id,
+                    Number = work,
+                    Digits = PersonPhone.DigitsOf(work),
                     Label = ContactLabel.Work,
                 });
             }
@@ -243,7 +275,9 @@ public sealed class DemoDataGenerator(Faker faker, long organizationId, DateTime
                 }
                 population.Pickups.Add(new AuthorizedPickup
                 {
-                    OrganizationId = organizationId, FamilyId = household.Family.Id, PersonId = known?.Id,
+                    OrganizationId = organizationId,
+                    FamilyId = household.Family.Id,
+                    PersonId = known?.Id,
                     Name = known is null ? faker.Name.FullName() : $"{known.FirstName} {known.LastName}",
                     Relationship = _random.ArrayElement(PickupRelationships),
                     Phone = known?.Phones.FirstOrDefault()?.Number ?? faker.Phone.PhoneNumber("(###) ###-####"),
@@ -272,12 +306,17 @@ public sealed class DemoDataGenerator(Faker faker, long organizationId, DateTime
             };
             var group = new Group
             {
-                Id = ids.Group++, OrganizationId = organizationId, CampusId = _random.ListItem(campuses).Id, Name = name, Kind = kind,
+                Id = ids.Group++,
+                OrganizationId = organizationId,
+                CampusId = _random.ListItem(campuses).Id,
+                Name = name,
+                Kind = kind,
                 Description = kind == GroupKind.SmallGroup ? "Weekly Bible study, food and prayer in a home." : null,
                 MeetingDay = kind is GroupKind.SmallGroup or GroupKind.Class ? _random.Enum<DayOfWeek>() : null,
                 MeetingTime = kind is GroupKind.SmallGroup or GroupKind.Class ? new TimeOnly(_random.Bool(0.8f) ? 19 : 10, _random.Bool() ? 0 : 30) : null,
                 Location = kind == GroupKind.SmallGroup ? faker.Address.StreetAddress() : null,
-                CreatedAt = now, UpdatedAt = now,
+                CreatedAt = now,
+                UpdatedAt = now,
             };
             population.Groups.Add(group);
             var size = Math.Min(adults.Count, _random.Number(6, 16));
@@ -289,7 +328,9 @@ public sealed class DemoDataGenerator(Faker faker, long organizationId, DateTime
                 {
                     population.GroupMembers.Add(new GroupMember
                     {
-                        OrganizationId = organizationId, GroupId = group.Id, PersonId = person.Id,
+                        OrganizationId = organizationId,
+                        GroupId = group.Id,
+                        PersonId = person.Id,
                         Role = chosen.Count <= (size > 10 ? 2 : 1) ? GroupRole.Leader : GroupRole.Member,
                         JoinedOn = _today.AddDays(-_random.Number(0, 5 * 365)),
                     });
@@ -316,8 +357,13 @@ public sealed class DemoDataGenerator(Faker faker, long organizationId, DateTime
         {
             var type = new BadgeType
             {
-                Id = ids.BadgeType++, OrganizationId = organizationId, Name = name, Color = color, Description = description,
-                CreatedAt = now, UpdatedAt = now,
+                Id = ids.BadgeType++,
+                OrganizationId = organizationId,
+                Name = name,
+                Color = color,
+                Description = description,
+                CreatedAt = now,
+                UpdatedAt = now,
             };
             population.BadgeTypes.Add(type);
             byName[name] = type;
@@ -344,7 +390,9 @@ public sealed class DemoDataGenerator(Faker faker, long organizationId, DateTime
             {
                 population.Badges.Add(new Badge
                 {
-                    OrganizationId = organizationId, PersonId = person.Id, BadgeTypeId = type.Id,
+                    OrganizationId = organizationId,
+                    PersonId = person.Id,
+                    BadgeTypeId = type.Id,
                     AwardedOn = _today.AddDays(-_random.Number(0, 6 * 365)),
                     Note = _random.Bool(0.1f) ? "Recorded during the demo data import." : null,
                 });
@@ -383,8 +431,15 @@ public sealed class DemoDataGenerator(Faker faker, long organizationId, DateTime
             }
             var field = new CustomFieldDefinition
             {
-                Id = ids.CustomField++, OrganizationId = organizationId, Key = key, Label = label, Type = type,
-                Choices = choices, SortOrder = order, CreatedAt = now, UpdatedAt = now,
+                Id = ids.CustomField++,
+                OrganizationId = organizationId,
+                Key = key,
+                Label = label,
+                Type = type,
+                Choices = choices,
+                SortOrder = order,
+                CreatedAt = now,
+                UpdatedAt = now,
             };
             population.CustomFields.Add(field);
             return field;
@@ -396,7 +451,10 @@ public sealed class DemoDataGenerator(Faker faker, long organizationId, DateTime
             {
                 population.CustomFieldValues.Add(new CustomFieldValue
                 {
-                    OrganizationId = organizationId, PersonId = person.Id, DefinitionId = field.Id, Value = value,
+                    OrganizationId = organizationId,
+                    PersonId = person.Id,
+                    DefinitionId = field.Id,
+                    Value = value,
                 });
             }
         }
@@ -413,10 +471,14 @@ public sealed class DemoDataGenerator(Faker faker, long organizationId, DateTime
             var written = new DateTimeOffset(date.AddDays(_random.Number(0, 2)).ToDateTime(new TimeOnly(_random.Number(8, 20), 0)), TimeSpan.Zero);
             population.Notes.Add(new Note
             {
-                OrganizationId = organizationId, PersonId = person.Id, AuthorName = _random.ArrayElement(Pastors),
+                OrganizationId = organizationId,
+                PersonId = person.Id,
+                AuthorName = _random.ArrayElement(Pastors),
                 Visibility = _random.WeightedRandom([NoteVisibility.Staff, NoteVisibility.Pastors, NoteVisibility.AuthorOnly], [0.5f, 0.35f, 0.15f]),
-                Text = _random.ArrayElement(NoteTexts), NoteDate = date,
-                CreatedAt = written > now ? now : written, UpdatedAt = written > now ? now : written,
+                Text = _random.ArrayElement(NoteTexts),
+                NoteDate = date,
+                CreatedAt = written > now ? now : written,
+                UpdatedAt = written > now ? now : written,
             });
         }
     }

@@ -15,8 +15,8 @@ using Shepherd.Data.Groups;
 using Shepherd.Data.Notes;
 using Shepherd.Data.Organizations;
 using Shepherd.Data.People;
-using Person = Shepherd.Data.People.Person;
 using Shepherd.Data.Services;
+using Person = Shepherd.Data.People.Person;
 
 namespace Shepherd.Features.Demo;
 
@@ -113,8 +113,12 @@ public sealed class DemoSeeder(ShepherdDbContextFactory contexts, DatabaseTarget
 
         db.AuditEntries.Add(new AuditEntry
         {
-            OrganizationId = organization.Id, At = now, Actor = Actor.Name, Action = AuditAction.Created,
-            EntityType = "DemoData", EntityId = organization.Id.ToString(CultureInfo.InvariantCulture),
+            OrganizationId = organization.Id,
+            At = now,
+            Actor = Actor.Name,
+            Action = AuditAction.Created,
+            EntityType = "DemoData",
+            EntityId = organization.Id.ToString(CultureInfo.InvariantCulture),
             Changes = JsonSerializer.Serialize(new { options.Members, options.Seed, options.Weeks, options.Append, Rows = writer.Counts }),
         });
         await db.SaveChangesAsync(cancellationToken);
