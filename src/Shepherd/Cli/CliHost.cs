@@ -1,8 +1,8 @@
+using System.Data.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using System.Data.Common;
 using Shepherd.Data;
 using Shepherd.Operations.Migrations;
 using Shepherd.Platform;

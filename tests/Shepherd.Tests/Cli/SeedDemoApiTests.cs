@@ -13,7 +13,7 @@ public abstract class SeedDemoApiTests
     protected abstract Task<CliDatabase> NewDatabaseAsync();
 
     [Fact]
-    public async Task Seed_demo_fills_the_administrators_organization_and_the_api_serves_it()
+    public async Task Seed_demo_fills_the_administrators_organization_and_the_api_counts_match_the_database()
     {
         await using var db = await NewDatabaseAsync();
         (await db.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
@@ -26,13 +26,22 @@ public abstract class SeedDemoApiTests
         var token = await db.RunAsync("admin", "token", "--email", "admin@demo.example", "--name", "demo", "--scope", "read");
         token.ExitCode.ShouldBe(0, token.ToString());
 
-        long campuses;
+        Dictionary<string, long> stored;
         await using (var global = db.Context(null))
         {
             var organization = await global.Organizations.SingleAsync();
             await using var ctx = db.Context(organization.Id);
-            campuses = await ctx.Campuses.CountAsync();
-            (await ctx.People.CountAsync()).ShouldBe(60);
+            stored = new()
+            {
+                ["campuses"] = await ctx.Campuses.CountAsync(),
+                ["people"] = await ctx.People.CountAsync(p => p.ArchivedAt == null),
+                ["families"] = await ctx.Families.CountAsync(f => f.ArchivedAt == null),
+                ["groups"] = await ctx.Groups.CountAsync(g => g.ArchivedAt == null),
+                ["services"] = await ctx.Services.CountAsync(),
+                ["badge-types"] = await ctx.BadgeTypes.CountAsync(),
+                ["attendance"] = await ctx.Attendance.CountAsync(),
+            };
+            (await ctx.People.CountAsync()).ShouldBe(60); // a few are archived, as in a real church
         }
 
         await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -45,12 +54,29 @@ public abstract class SeedDemoApiTests
         });
         using var http = app.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Stdout.Trim());
-        using var response = await http.GetAsync("/api/v1/campuses?pageSize=200");
+        foreach (var list in new[] { "campuses", "people", "families", "groups", "services", "badge-types" })
+        {
+            var page = await GetJsonAsync(http, $"/api/v1/{list}?pageSize=200");
+            page["totalCount"]!.GetValue<int>().ShouldBe((int)stored[list], list);
+        }
+        var campusPage = await GetJsonAsync(http, "/api/v1/campuses?pageSize=200");
+        campusPage["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).ShouldContain("Main Campus");
+
+        // Attendance counted per service by the API adds up to every stored record.
+        var counts = JsonNode.Parse(await GetStringAsync(http, "/api/v1/attendance/counts?from=1900-01-01&to=2100-12-31"))!.AsArray();
+        counts.Count.ShouldBe((int)stored["services"]);
+        counts.Sum(c => c!["checkedIn"]!.GetValue<int>()).ShouldBe((int)stored["attendance"]);
+    }
+
+    private static async Task<JsonObject> GetJsonAsync(HttpClient http, string url) =>
+        JsonNode.Parse(await GetStringAsync(http, url))!.AsObject();
+
+    private static async Task<string> GetStringAsync(HttpClient http, string url)
+    {
+        using var response = await http.GetAsync(url);
         var body = await response.Content.ReadAsStringAsync();
-        response.IsSuccessStatusCode.ShouldBeTrue(body);
-        var page = JsonNode.Parse(body)!.AsObject();
-        page["totalCount"]!.GetValue<int>().ShouldBe((int)campuses);
-        page["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).ShouldContain("Main Campus");
+        response.IsSuccessStatusCode.ShouldBeTrue($"{url}: {body}");
+        return body;
     }
 }
 

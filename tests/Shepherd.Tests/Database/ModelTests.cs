@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Shepherd.Data;
 using Microsoft.Extensions.DependencyInjection;
+using Shepherd.Data;
 using Shepherd.Tests.Infrastructure;
 using Shouldly;
 

@@ -54,8 +54,11 @@ public sealed record World(
         db.Badges.Add(badge);
         var service = new Service
         {
-            CampusId = campus.Id, Name = $"Service {marker}", Kind = ServiceKind.Kids,
-            StartsAt = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero), Date = new DateOnly(2026, 11, 22),
+            CampusId = campus.Id,
+            Name = $"Service {marker}",
+            Kind = ServiceKind.Kids,
+            StartsAt = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero),
+            Date = new DateOnly(2026, 11, 22),
         };
         db.Services.Add(service);
         var note = new Note { PersonId = adult.Id, AuthorName = "Pastor", Text = $"Note {marker}", Visibility = NoteVisibility.Staff, NoteDate = new DateOnly(2026, 11, 1) };
@@ -64,8 +67,12 @@ public sealed record World(
 
         db.Attendance.Add(new AttendanceRecord
         {
-            PersonId = child.Id, ServiceId = service.Id, ServiceDate = service.Date, SecurityCode = "K7Q4",
-            CheckedInAt = service.StartsAt, Method = CheckInMethod.Kiosk,
+            PersonId = child.Id,
+            ServiceId = service.Id,
+            ServiceDate = service.Date,
+            SecurityCode = "K7Q4",
+            CheckedInAt = service.StartsAt,
+            Method = CheckInMethod.Kiosk,
         });
         await db.SaveChangesAsync();
 

@@ -142,7 +142,12 @@ public static class AttendanceApi
         {
             db.Attendance.Add(new AttendanceRecord
             {
-                ServiceId = serviceId, PersonId = personId, ServiceDate = service.Date, CheckedInAt = now, CheckedInByUserId = userId, Method = method,
+                ServiceId = serviceId,
+                PersonId = personId,
+                ServiceDate = service.Date,
+                CheckedInAt = now,
+                CheckedInByUserId = userId,
+                Method = method,
             });
         }
         // One SaveChanges is one transaction (with its audit rows): all are recorded or none.

@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Shepherd.Platform;
 using Shepherd.Data;
 using Shepherd.Data.Badges;
 using Shepherd.Features.Notes;
+using Shepherd.Platform;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
 

@@ -116,7 +116,15 @@ public static class GroupsApi
         var rows = await query.OrderBy(g => g.Name).ThenBy(g => g.Id).Skip(page.Skip).Take(page.Size)
             .Select(g => new
             {
-                g.Id, g.Name, g.Kind, g.MeetingDay, g.MeetingTime, g.Location, g.CampusId, g.Active, g.ArchivedAt,
+                g.Id,
+                g.Name,
+                g.Kind,
+                g.MeetingDay,
+                g.MeetingTime,
+                g.Location,
+                g.CampusId,
+                g.Active,
+                g.ArchivedAt,
                 MemberCount = g.Members.Count(m => m.Role == GroupRole.Member),
                 LeaderCount = g.Members.Count(m => m.Role == GroupRole.Leader),
             })

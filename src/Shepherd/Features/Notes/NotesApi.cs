@@ -2,9 +2,9 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Shepherd.Platform;
 using Shepherd.Data;
 using Shepherd.Data.Notes;
+using Shepherd.Platform;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
 

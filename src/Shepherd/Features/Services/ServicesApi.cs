@@ -1,10 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Shepherd.Platform;
 using Shepherd.Data;
 using Shepherd.Data.Services;
-
+using Shepherd.Platform;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
 

@@ -15,13 +15,22 @@ public sealed record AddressDto
 
     public static AddressDto From(Address a) => new()
     {
-        Street1 = a.Street1, Street2 = a.Street2, City = a.City, Region = a.Region, PostalCode = a.PostalCode, Country = a.Country,
+        Street1 = a.Street1,
+        Street2 = a.Street2,
+        City = a.City,
+        Region = a.Region,
+        PostalCode = a.PostalCode,
+        Country = a.Country,
     };
 
     public Address ToAddress() => new()
     {
-        Street1 = Clean(Street1), Street2 = Clean(Street2), City = Clean(City), Region = Clean(Region),
-        PostalCode = Clean(PostalCode), Country = Clean(Country),
+        Street1 = Clean(Street1),
+        Street2 = Clean(Street2),
+        City = Clean(City),
+        Region = Clean(Region),
+        PostalCode = Clean(PostalCode),
+        Country = Clean(Country),
     };
 
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
