@@ -6,7 +6,7 @@ namespace Shepherd.Data.Families;
 public enum FamilyRole { Adult, Child }
 
 /// <summary>A household: adults and children, plus the people allowed to pick the children up.</summary>
-public sealed class Family : ITenantOwned, IVersioned, ITimestamped
+public sealed class Family : IArchivable, ITimestamped
 {
     public long Id { get; set; }
     public long OrganizationId { get; set; }

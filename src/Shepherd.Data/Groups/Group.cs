@@ -8,7 +8,7 @@ public enum GroupKind { SmallGroup, Ministry, Class, Team, Other }
 public enum GroupRole { Member, Leader }
 
 /// <summary>A small group, ministry, class or serving team, with leaders and members.</summary>
-public sealed class Group : ITenantOwned, IVersioned, ITimestamped
+public sealed class Group : IArchivable, ITimestamped
 {
     public long Id { get; set; }
     public long OrganizationId { get; set; }

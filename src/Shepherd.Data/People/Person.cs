@@ -12,7 +12,7 @@ public enum Gender { Unknown, Female, Male }
 public enum MembershipStatus { Visitor, Attender, Member, Former }
 
 /// <summary>A member or visitor. Archived people are kept (history, attendance) but left out of lists.</summary>
-public sealed class Person : ITenantOwned, IVersioned, ITimestamped
+public sealed class Person : IArchivable, ITimestamped
 {
     public long Id { get; set; }
     public long OrganizationId { get; set; }

@@ -22,3 +22,10 @@ public interface ITimestamped
 /// <summary>Marks a property whose value must never be copied into the audit log (pastoral note text, token hashes, photos).</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class NotAuditedAttribute : Attribute;
+
+/// <summary>A row that is archived (soft-deleted) rather than deleted: kept for history, left out of lists.</summary>
+public interface IArchivable : ITenantOwned, IVersioned
+{
+    long Id { get; }
+    DateTimeOffset? ArchivedAt { get; set; }
+}

@@ -112,14 +112,13 @@ public abstract class GroupsApiTests<TApp>(TApp app) where TApp : ShepherdApp
         await api.CreateAsync("/api/v1/groups", new { name = "Youth" });
 
         using var archived = await api.PostAsync($"/api/v1/groups/{id}/archive", new { });
-        archived.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await archived.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["archivedAt"].ShouldNotBeNull();
+        archived.StatusCode.ShouldBe(HttpStatusCode.NoContent);
 
         (await api.GetJsonAsync("/api/v1/groups"))["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()).ShouldBe(["Youth"]);
         (await api.GetJsonAsync("/api/v1/groups?includeArchived=true"))["totalCount"]!.GetValue<int>().ShouldBe(2);
         (await api.GetJsonAsync($"/api/v1/groups/{id}"))["archivedAt"].ShouldNotBeNull();
 
-        (await api.PostAsync($"/api/v1/groups/{id}/restore", new { })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await api.PostAsync($"/api/v1/groups/{id}/restore", new { })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await api.GetJsonAsync("/api/v1/groups"))["totalCount"]!.GetValue<int>().ShouldBe(2);
         await using var db = app.Database(api.OrganizationId);
         (await db.Groups.SingleAsync(g => g.Id == id)).ArchivedAt.ShouldBeNull();

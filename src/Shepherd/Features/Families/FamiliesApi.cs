@@ -19,8 +19,7 @@ public static class FamiliesApi
         families.MapGet("/{id:long}", GetAsync);
         families.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.WritePolicy);
         families.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        families.MapPost("/{id:long}/archive", ArchiveAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        families.MapPost("/{id:long}/restore", RestoreAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        families.MapArchiving<Family>("Family");
         families.MapFamilyMembersApi();
     }
 
@@ -161,37 +160,6 @@ public static class FamiliesApi
         ETags.Set(http, family.Version);
         var updated = await LoadAsync(db.Families.AsNoTracking(), id, ct);
         return TypedResults.Ok(FamilyDetail.From(updated!));
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> ArchiveAsync(long id, ShepherdDbContext db, TimeProvider clock, CancellationToken ct)
-    {
-        var family = await db.Families.FirstOrDefaultAsync(f => f.Id == id, ct);
-        if (family is null)
-        {
-            return ApiResults.NotFound("Family", id);
-        }
-        // Archiving twice keeps the first time.
-        if (family.ArchivedAt is null)
-        {
-            family.ArchivedAt = clock.GetUtcNow().ToUniversalTime();
-            await db.SaveChangesAsync(ct);
-        }
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> RestoreAsync(long id, ShepherdDbContext db, CancellationToken ct)
-    {
-        var family = await db.Families.FirstOrDefaultAsync(f => f.Id == id, ct);
-        if (family is null)
-        {
-            return ApiResults.NotFound("Family", id);
-        }
-        if (family.ArchivedAt is not null)
-        {
-            family.ArchivedAt = null;
-            await db.SaveChangesAsync(ct);
-        }
-        return TypedResults.NoContent();
     }
 
     internal static Task<Family?> LoadAsync(IQueryable<Family> families, long id, CancellationToken ct) =>

@@ -19,8 +19,7 @@ public static class GroupsApi
         groups.MapGet("/{id:long}", GetAsync);
         groups.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.WritePolicy);
         groups.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        groups.MapPost("/{id:long}/archive", ArchiveAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        groups.MapPost("/{id:long}/restore", RestoreAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        groups.MapArchiving<Group>("Group");
         groups.MapGroupMembers();
     }
 
@@ -183,34 +182,6 @@ public static class GroupsApi
     }
 
     /// <summary>Archived groups keep their members and history but leave the lists (unless includeArchived=true).</summary>
-    private static Task<Results<Ok<GroupResponse>, ProblemHttpResult>> ArchiveAsync(
-        long id, ShepherdDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        SetArchivedAsync(id, clock.GetUtcNow(), db, http, ct);
-
-    private static Task<Results<Ok<GroupResponse>, ProblemHttpResult>> RestoreAsync(long id, ShepherdDbContext db, HttpContext http, CancellationToken ct) =>
-        SetArchivedAsync(id, null, db, http, ct);
-
-    private static async Task<Results<Ok<GroupResponse>, ProblemHttpResult>> SetArchivedAsync(
-        long id, DateTimeOffset? archivedAt, ShepherdDbContext db, HttpContext http, CancellationToken ct)
-    {
-        var group = await db.Groups.FirstOrDefaultAsync(g => g.Id == id, ct);
-        if (group is null)
-        {
-            return ApiResults.NotFound("Group", id);
-        }
-        if (!ETags.Matches(http.Request, group.Version))
-        {
-            return ApiResults.PreconditionFailed();
-        }
-        // Archiving twice keeps the first time; restoring a group that is not archived changes nothing.
-        if ((group.ArchivedAt is null) != (archivedAt is null))
-        {
-            group.ArchivedAt = archivedAt;
-            await db.SaveChangesAsync(ct);
-        }
-        ETags.Set(http, group.Version);
-        return TypedResults.Ok(GroupResponse.From(group, await PeopleOfAsync(db, id, ct)));
-    }
 
     private static async Task<ValidationProblem?> ValidateAsync(GroupRequest request, ShepherdDbContext db, CancellationToken ct)
     {

@@ -18,8 +18,7 @@ public static class PeopleApi
         people.MapGet("/{id:long}", GetAsync);
         people.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.WritePolicy);
         people.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        people.MapPost("/{id:long}/archive", ArchiveAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        people.MapPost("/{id:long}/restore", RestoreAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        people.MapArchiving<Person>("Person");
         people.MapPersonPhotoApi();
     }
 
@@ -106,37 +105,6 @@ public static class PeopleApi
         await db.SaveChangesAsync(ct);
         ETags.Set(http, person.Version);
         return TypedResults.Ok(PersonDetail.From(person, definitions.ToDictionary(d => d.Id), await FamiliesOfAsync(db, id, ct)));
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> ArchiveAsync(long id, ShepherdDbContext db, TimeProvider clock, CancellationToken ct)
-    {
-        var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (person is null)
-        {
-            return ApiResults.NotFound("Person", id);
-        }
-        // Archiving twice keeps the first time: that is when the person left the lists.
-        if (person.ArchivedAt is null)
-        {
-            person.ArchivedAt = clock.GetUtcNow().ToUniversalTime();
-            await db.SaveChangesAsync(ct);
-        }
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> RestoreAsync(long id, ShepherdDbContext db, CancellationToken ct)
-    {
-        var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (person is null)
-        {
-            return ApiResults.NotFound("Person", id);
-        }
-        if (person.ArchivedAt is not null)
-        {
-            person.ArchivedAt = null;
-            await db.SaveChangesAsync(ct);
-        }
-        return TypedResults.NoContent();
     }
 
     /// <summary>The body's own checks, then the ones that need the database (the campus must be in the organization).</summary>
