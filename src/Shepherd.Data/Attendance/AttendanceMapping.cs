@@ -13,8 +13,9 @@ internal sealed class AttendanceMapping : IEntityTypeConfiguration<AttendanceRec
         b.HasOne(x => x.Person).WithMany(x => x.Attendance).HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
         // A service with attendance is history: it cannot be deleted out from under its records.
         b.HasOne(x => x.Service).WithMany().HasForeignKey(x => x.ServiceId).OnDelete(DeleteBehavior.Restrict);
-        // One record per person per service; also serves "who was at this service".
-        b.HasIndex(x => new { x.ServiceId, x.PersonId }).IsUnique();
+        // One record per person per service; also serves "who was at this service" and per-service counts.
+        // On PostgreSQL the index carries organization_id, so tenant-filtered counts are index-only scans.
+        b.HasIndex(x => new { x.ServiceId, x.PersonId }).IsUnique().IncludeProperties(x => x.OrganizationId);
         // From the requirement documents: attendance(member_id, service_id, date), ordered so that a person's
         // history by date is read from the index.
         b.HasIndex(x => new { x.PersonId, x.ServiceDate, x.ServiceId });

@@ -478,6 +478,8 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_attendance_service_id_person_id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ServiceId", "PersonId"), new[] { "OrganizationId" });
+
                     b.HasIndex("PersonId", "ServiceDate", "ServiceId")
                         .HasDatabaseName("ix_attendance_person_id_service_date_service_id");
 

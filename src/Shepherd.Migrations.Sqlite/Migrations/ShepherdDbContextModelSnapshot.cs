@@ -457,7 +457,8 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ServiceId", "PersonId")
                         .IsUnique()
-                        .HasDatabaseName("ix_attendance_service_id_person_id");
+                        .HasDatabaseName("ix_attendance_service_id_person_id")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "OrganizationId" });
 
                     b.HasIndex("PersonId", "ServiceDate", "ServiceId")
                         .HasDatabaseName("ix_attendance_person_id_service_date_service_id");

@@ -27,7 +27,7 @@ public static class AttendanceCounts
         public string? Kind { get; init; }
     }
 
-    /// <summary>One query: services LEFT JOIN attendance GROUP BY service, oldest first; services nobody checked in to count 0.</summary>
+    /// <summary>One query: each service with a correlated count of its attendance, oldest first; services nobody checked in to count 0.</summary>
     public static async Task<Results<Ok<List<ServiceCount>>, ValidationProblem>> ListAsync(
         [AsParameters] CountsQuery filter, ShepherdDbContext db, CancellationToken ct)
     {
@@ -57,17 +57,17 @@ public static class AttendanceCounts
             services = services.Where(s => s.Date <= to);
         }
 
-        var rows = await (
-                from s in services
-                join a in db.Attendance on s.Id equals a.ServiceId into records
-                from a in records.DefaultIfEmpty()
-                group a by new { s.Id, s.Date, s.Name, s.Kind, s.CampusId, s.StartsAt, s.Headcount } into g
-                orderby g.Key.Date, g.Key.StartsAt, g.Key.Id
-                select new { g.Key, CheckedIn = g.Count(a => a != null) })
+        // A correlated count reads only the attendance (service_id, person_id) index, which also carries
+        // organization_id for the tenant filter. Measured on 100 000 people and 4.4 million attendance rows
+        // (PostgreSQL), a quarter's counts: 77 ms this way, 678 ms as a LEFT JOIN with GROUP BY.
+        var attendance = db.Attendance;
+        var rows = await services
+            .OrderBy(s => s.Date).ThenBy(s => s.StartsAt).ThenBy(s => s.Id)
+            .Select(s => new { s.Id, s.Date, s.Name, s.Kind, s.CampusId, s.StartsAt, s.Headcount, CheckedIn = attendance.Count(a => a.ServiceId == s.Id) })
             .ToListAsync(ct);
         var items = rows.Select(r => new ServiceCount(
-            r.Key.Id, r.Key.Date, r.Key.Name, r.Key.Kind, r.Key.CampusId, r.Key.StartsAt,
-            r.CheckedIn, r.Key.Headcount ?? 0, r.CheckedIn + (r.Key.Headcount ?? 0))).ToList();
+            r.Id, r.Date, r.Name, r.Kind, r.CampusId, r.StartsAt,
+            r.CheckedIn, r.Headcount ?? 0, r.CheckedIn + (r.Headcount ?? 0))).ToList();
         return TypedResults.Ok(items);
     }
 }

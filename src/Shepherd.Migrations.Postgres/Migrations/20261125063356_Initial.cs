@@ -878,7 +878,8 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 name: "ix_attendance_service_id_person_id",
                 table: "attendance",
                 columns: new[] { "service_id", "person_id" },
-                unique: true);
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "organization_id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_audit_log_organization_id_at",
