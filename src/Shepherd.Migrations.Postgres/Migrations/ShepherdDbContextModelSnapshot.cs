@@ -258,9 +258,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_api_tokens");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_api_tokens_organization_id");
-
                     b.HasIndex("TokenHash")
                         .IsUnique()
                         .HasDatabaseName("ix_api_tokens_token_hash");
@@ -471,17 +468,12 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_attendance");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_attendance_organization_id");
-
-                    b.HasIndex("ServiceId", "PersonId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_attendance_service_id_person_id");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ServiceId", "PersonId"), new[] { "OrganizationId" });
-
                     b.HasIndex("PersonId", "ServiceDate", "ServiceId")
                         .HasDatabaseName("ix_attendance_person_id_service_date_service_id");
+
+                    b.HasIndex("ServiceId", "PersonId", "OrganizationId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_attendance_service_id_person_id_organization_id");
 
                     b.ToTable("attendance", (string)null);
                 });
@@ -587,9 +579,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
                     b.HasIndex("BadgeTypeId")
                         .HasDatabaseName("ix_badges_badge_type_id");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_badges_organization_id");
 
                     b.HasIndex("PersonId", "BadgeTypeId")
                         .HasDatabaseName("ix_badges_person_id_badge_type_id");
@@ -761,9 +750,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_custom_field_values");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_custom_field_values_organization_id");
-
                     b.HasIndex("DefinitionId", "Value")
                         .HasDatabaseName("ix_custom_field_values_definition_id_value");
 
@@ -816,9 +802,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
                     b.HasIndex("FamilyId")
                         .HasDatabaseName("ix_authorized_pickups_family_id");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_authorized_pickups_organization_id");
 
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_authorized_pickups_person_id");
@@ -952,9 +935,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_family_members");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_family_members_organization_id");
-
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_family_members_person_id");
 
@@ -1080,9 +1060,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_group_members");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_group_members_organization_id");
-
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_group_members_person_id");
 
@@ -1151,9 +1128,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_notes");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_notes_organization_id");
 
                     b.HasIndex("PersonId", "NoteDate")
                         .HasDatabaseName("ix_notes_person_id_note_date");
@@ -1716,13 +1690,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Accounts.ApiToken", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_api_tokens_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.Accounts.ShepherdUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1735,13 +1702,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Accounts.OrganizationMembership", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_memberships_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.Accounts.ShepherdUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1754,13 +1714,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Attendance.AttendanceRecord", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_attendance_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("Attendance")
                         .HasForeignKey("PersonId")
@@ -1780,16 +1733,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.Navigation("Service");
                 });
 
-            modelBuilder.Entity("Shepherd.Data.Audit.AuditEntry", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_audit_log_organizations_organization_id");
-                });
-
             modelBuilder.Entity("Shepherd.Data.Badges.Badge", b =>
                 {
                     b.HasOne("Shepherd.Data.Badges.BadgeType", "BadgeType")
@@ -1798,13 +1741,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_badges_badge_types_badge_type_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_badges_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("Badges")
@@ -1818,26 +1754,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.Navigation("Person");
                 });
 
-            modelBuilder.Entity("Shepherd.Data.Badges.BadgeType", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_badge_types_organizations_organization_id");
-                });
-
-            modelBuilder.Entity("Shepherd.Data.CustomFields.CustomFieldDefinition", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_custom_fields_organizations_organization_id");
-                });
-
             modelBuilder.Entity("Shepherd.Data.CustomFields.CustomFieldValue", b =>
                 {
                     b.HasOne("Shepherd.Data.CustomFields.CustomFieldDefinition", "Definition")
@@ -1846,13 +1762,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_custom_field_values_custom_fields_definition_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_custom_field_values_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", null)
                         .WithMany("CustomFieldValues")
@@ -1873,13 +1782,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_authorized_pickups_families_family_id");
 
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_authorized_pickups_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany()
                         .HasForeignKey("PersonId")
@@ -1896,13 +1798,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasForeignKey("CampusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_families_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_families_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Families.FamilyMember", b =>
@@ -1913,13 +1808,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_family_members_families_family_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_family_members_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("FamilyMemberships")
@@ -1940,13 +1828,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasForeignKey("CampusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_groups_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_groups_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Groups.GroupMember", b =>
@@ -1957,13 +1838,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_group_members_groups_group_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_group_members_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("GroupMemberships")
@@ -1979,13 +1853,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Notes.Note", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_notes_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany()
                         .HasForeignKey("PersonId")
@@ -1996,16 +1863,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.Navigation("Person");
                 });
 
-            modelBuilder.Entity("Shepherd.Data.Organizations.Campus", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_campuses_organizations_organization_id");
-                });
-
             modelBuilder.Entity("Shepherd.Data.People.Person", b =>
                 {
                     b.HasOne("Shepherd.Data.Organizations.Campus", null)
@@ -2013,24 +1870,10 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasForeignKey("CampusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_people_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_people_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.People.PersonEmail", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_person_emails_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", null)
                         .WithMany("Emails")
                         .HasForeignKey("PersonId")
@@ -2041,13 +1884,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Shepherd.Data.People.PersonPhone", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_person_phones_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", null)
                         .WithMany("Phones")
                         .HasForeignKey("PersonId")
@@ -2074,13 +1910,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_services_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_services_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Families.Family", b =>

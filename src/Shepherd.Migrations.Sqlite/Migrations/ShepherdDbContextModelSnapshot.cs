@@ -245,9 +245,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_api_tokens");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_api_tokens_organization_id");
-
                     b.HasIndex("TokenHash")
                         .IsUnique()
                         .HasDatabaseName("ix_api_tokens_token_hash");
@@ -452,16 +449,12 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_attendance");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_attendance_organization_id");
-
-                    b.HasIndex("ServiceId", "PersonId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_attendance_service_id_person_id")
-                        .HasAnnotation("Npgsql:IndexInclude", new[] { "OrganizationId" });
-
                     b.HasIndex("PersonId", "ServiceDate", "ServiceId")
                         .HasDatabaseName("ix_attendance_person_id_service_date_service_id");
+
+                    b.HasIndex("ServiceId", "PersonId", "OrganizationId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_attendance_service_id_person_id_organization_id");
 
                     b.ToTable("attendance", (string)null);
                 });
@@ -563,9 +556,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
                     b.HasIndex("BadgeTypeId")
                         .HasDatabaseName("ix_badges_badge_type_id");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_badges_organization_id");
 
                     b.HasIndex("PersonId", "BadgeTypeId")
                         .HasDatabaseName("ix_badges_person_id_badge_type_id");
@@ -731,9 +721,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_custom_field_values");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_custom_field_values_organization_id");
-
                     b.HasIndex("DefinitionId", "Value")
                         .HasDatabaseName("ix_custom_field_values_definition_id_value");
 
@@ -784,9 +771,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
                     b.HasIndex("FamilyId")
                         .HasDatabaseName("ix_authorized_pickups_family_id");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_authorized_pickups_organization_id");
 
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_authorized_pickups_person_id");
@@ -916,9 +900,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_family_members");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_family_members_organization_id");
-
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_family_members_person_id");
 
@@ -1040,9 +1021,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_group_members");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_group_members_organization_id");
-
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_group_members_person_id");
 
@@ -1109,9 +1087,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_notes");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_notes_organization_id");
 
                     b.HasIndex("PersonId", "NoteDate")
                         .HasDatabaseName("ix_notes_person_id_note_date");
@@ -1662,13 +1637,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Accounts.ApiToken", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_api_tokens_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.Accounts.ShepherdUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1681,13 +1649,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Accounts.OrganizationMembership", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_memberships_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.Accounts.ShepherdUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1700,13 +1661,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Attendance.AttendanceRecord", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_attendance_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("Attendance")
                         .HasForeignKey("PersonId")
@@ -1726,16 +1680,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.Navigation("Service");
                 });
 
-            modelBuilder.Entity("Shepherd.Data.Audit.AuditEntry", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_audit_log_organizations_organization_id");
-                });
-
             modelBuilder.Entity("Shepherd.Data.Badges.Badge", b =>
                 {
                     b.HasOne("Shepherd.Data.Badges.BadgeType", "BadgeType")
@@ -1744,13 +1688,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_badges_badge_types_badge_type_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_badges_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("Badges")
@@ -1764,26 +1701,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.Navigation("Person");
                 });
 
-            modelBuilder.Entity("Shepherd.Data.Badges.BadgeType", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_badge_types_organizations_organization_id");
-                });
-
-            modelBuilder.Entity("Shepherd.Data.CustomFields.CustomFieldDefinition", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_custom_fields_organizations_organization_id");
-                });
-
             modelBuilder.Entity("Shepherd.Data.CustomFields.CustomFieldValue", b =>
                 {
                     b.HasOne("Shepherd.Data.CustomFields.CustomFieldDefinition", "Definition")
@@ -1792,13 +1709,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_custom_field_values_custom_fields_definition_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_custom_field_values_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", null)
                         .WithMany("CustomFieldValues")
@@ -1819,13 +1729,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_authorized_pickups_families_family_id");
 
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_authorized_pickups_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany()
                         .HasForeignKey("PersonId")
@@ -1842,13 +1745,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasForeignKey("CampusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_families_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_families_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Families.FamilyMember", b =>
@@ -1859,13 +1755,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_family_members_families_family_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_family_members_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("FamilyMemberships")
@@ -1886,13 +1775,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasForeignKey("CampusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_groups_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_groups_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Groups.GroupMember", b =>
@@ -1903,13 +1785,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_group_members_groups_group_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_group_members_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("GroupMemberships")
@@ -1925,13 +1800,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Notes.Note", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_notes_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany()
                         .HasForeignKey("PersonId")
@@ -1942,16 +1810,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.Navigation("Person");
                 });
 
-            modelBuilder.Entity("Shepherd.Data.Organizations.Campus", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_campuses_organizations_organization_id");
-                });
-
             modelBuilder.Entity("Shepherd.Data.People.Person", b =>
                 {
                     b.HasOne("Shepherd.Data.Organizations.Campus", null)
@@ -1959,24 +1817,10 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasForeignKey("CampusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_people_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_people_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.People.PersonEmail", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_person_emails_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", null)
                         .WithMany("Emails")
                         .HasForeignKey("PersonId")
@@ -1987,13 +1831,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Shepherd.Data.People.PersonPhone", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_person_phones_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", null)
                         .WithMany("Phones")
                         .HasForeignKey("PersonId")
@@ -2020,13 +1857,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_services_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_services_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Families.Family", b =>

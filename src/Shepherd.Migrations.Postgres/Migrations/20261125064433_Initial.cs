@@ -14,6 +14,94 @@ namespace Shepherd.Migrations.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "audit_log",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    organization_id = table.Column<long>(type: "bigint", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    actor_user_id = table.Column<long>(type: "bigint", nullable: true),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    action = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    entity_type = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    entity_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    changes = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_audit_log", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "badge_types",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    organization_id = table.Column<long>(type: "bigint", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    description = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    color = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
+                    icon = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    active = table.Column<bool>(type: "boolean", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_badge_types", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "campuses",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    organization_id = table.Column<long>(type: "bigint", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    active = table.Column<bool>(type: "boolean", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    address_city = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    address_country = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    address_postal_code = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    address_region = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    address_street1 = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    address_street2 = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_campuses", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "custom_fields",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    organization_id = table.Column<long>(type: "bigint", nullable: false),
+                    key = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    label = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    choices = table.Column<List<string>>(type: "text[]", maxLength: 4000, nullable: false),
+                    required = table.Column<bool>(type: "boolean", nullable: false),
+                    sort_order = table.Column<int>(type: "integer", nullable: false),
+                    active = table.Column<bool>(type: "boolean", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_custom_fields", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "organizations",
                 columns: table => new
                 {
@@ -75,67 +163,17 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "audit_log",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    organization_id = table.Column<long>(type: "bigint", nullable: false),
-                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    actor_user_id = table.Column<long>(type: "bigint", nullable: true),
-                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    action = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    entity_type = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    entity_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    changes = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_audit_log", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_audit_log_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "badge_types",
+                name: "families",
                 columns: table => new
                 {
                     id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     organization_id = table.Column<long>(type: "bigint", nullable: false),
                     name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    description = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    color = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
-                    icon = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    home_phone = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    campus_id = table.Column<long>(type: "bigint", nullable: true),
                     active = table.Column<bool>(type: "boolean", nullable: false),
-                    version = table.Column<int>(type: "integer", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_badge_types", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_badge_types_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "campuses",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    organization_id = table.Column<long>(type: "bigint", nullable: false),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    active = table.Column<bool>(type: "boolean", nullable: false),
+                    archived_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     version = table.Column<int>(type: "integer", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -148,40 +186,116 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_campuses", x => x.id);
+                    table.PrimaryKey("pk_families", x => x.id);
                     table.ForeignKey(
-                        name: "fk_campuses_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
+                        name: "fk_families_campuses_campus_id",
+                        column: x => x.campus_id,
+                        principalTable: "campuses",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
-                name: "custom_fields",
+                name: "groups",
                 columns: table => new
                 {
                     id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     organization_id = table.Column<long>(type: "bigint", nullable: false),
-                    key = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
-                    label = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    choices = table.Column<List<string>>(type: "text[]", maxLength: 4000, nullable: false),
-                    required = table.Column<bool>(type: "boolean", nullable: false),
-                    sort_order = table.Column<int>(type: "integer", nullable: false),
+                    campus_id = table.Column<long>(type: "bigint", nullable: true),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    meeting_day = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: true),
+                    meeting_time = table.Column<TimeOnly>(type: "time without time zone", nullable: true),
+                    location = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     active = table.Column<bool>(type: "boolean", nullable: false),
+                    archived_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     version = table.Column<int>(type: "integer", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_custom_fields", x => x.id);
+                    table.PrimaryKey("pk_groups", x => x.id);
                     table.ForeignKey(
-                        name: "fk_custom_fields_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
+                        name: "fk_groups_campuses_campus_id",
+                        column: x => x.campus_id,
+                        principalTable: "campuses",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "people",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    organization_id = table.Column<long>(type: "bigint", nullable: false),
+                    first_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    middle_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    last_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    preferred_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    suffix = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    phone = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    search_name = table.Column<string>(type: "character varying(310)", maxLength: 310, nullable: false),
+                    birth_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    gender = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    membership_status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    join_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    campus_id = table.Column<long>(type: "bigint", nullable: true),
+                    active = table.Column<bool>(type: "boolean", nullable: false),
+                    archived_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    photo_updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    address_city = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    address_country = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    address_postal_code = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    address_region = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    address_street1 = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    address_street2 = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_people", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_people_campuses_campus_id",
+                        column: x => x.campus_id,
+                        principalTable: "campuses",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "services",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    organization_id = table.Column<long>(type: "bigint", nullable: false),
+                    campus_id = table.Column<long>(type: "bigint", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    starts_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ends_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    date = table.Column<DateOnly>(type: "date", nullable: false),
+                    headcount = table.Column<int>(type: "integer", nullable: true),
+                    notes = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_services", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_services_campuses_campus_id",
+                        column: x => x.campus_id,
+                        principalTable: "campuses",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -228,12 +342,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 {
                     table.PrimaryKey("pk_api_tokens", x => x.id);
                     table.ForeignKey(
-                        name: "fk_api_tokens_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
                         name: "fk_api_tokens_users_user_id",
                         column: x => x.user_id,
                         principalTable: "users",
@@ -255,12 +363,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_memberships", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_memberships_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
                         name: "fk_memberships_users_user_id",
                         column: x => x.user_id,
@@ -355,168 +457,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "families",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    organization_id = table.Column<long>(type: "bigint", nullable: false),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    home_phone = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
-                    campus_id = table.Column<long>(type: "bigint", nullable: true),
-                    active = table.Column<bool>(type: "boolean", nullable: false),
-                    archived_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    version = table.Column<int>(type: "integer", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    address_city = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    address_country = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    address_postal_code = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    address_region = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    address_street1 = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    address_street2 = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_families", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_families_campuses_campus_id",
-                        column: x => x.campus_id,
-                        principalTable: "campuses",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_families_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "groups",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    organization_id = table.Column<long>(type: "bigint", nullable: false),
-                    campus_id = table.Column<long>(type: "bigint", nullable: true),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    meeting_day = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: true),
-                    meeting_time = table.Column<TimeOnly>(type: "time without time zone", nullable: true),
-                    location = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    active = table.Column<bool>(type: "boolean", nullable: false),
-                    archived_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    version = table.Column<int>(type: "integer", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_groups", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_groups_campuses_campus_id",
-                        column: x => x.campus_id,
-                        principalTable: "campuses",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_groups_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "people",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    organization_id = table.Column<long>(type: "bigint", nullable: false),
-                    first_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    middle_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    last_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    preferred_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    suffix = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
-                    phone = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
-                    search_name = table.Column<string>(type: "character varying(310)", maxLength: 310, nullable: false),
-                    birth_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    gender = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    membership_status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    join_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    campus_id = table.Column<long>(type: "bigint", nullable: true),
-                    active = table.Column<bool>(type: "boolean", nullable: false),
-                    archived_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    photo_updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    version = table.Column<int>(type: "integer", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    address_city = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    address_country = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    address_postal_code = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    address_region = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    address_street1 = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    address_street2 = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_people", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_people_campuses_campus_id",
-                        column: x => x.campus_id,
-                        principalTable: "campuses",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_people_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "services",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    organization_id = table.Column<long>(type: "bigint", nullable: false),
-                    campus_id = table.Column<long>(type: "bigint", nullable: false),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    starts_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ends_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    date = table.Column<DateOnly>(type: "date", nullable: false),
-                    headcount = table.Column<int>(type: "integer", nullable: true),
-                    notes = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    version = table.Column<int>(type: "integer", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_services", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_services_campuses_campus_id",
-                        column: x => x.campus_id,
-                        principalTable: "campuses",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_services_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "authorized_pickups",
                 columns: table => new
                 {
@@ -538,12 +478,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         principalTable: "families",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "fk_authorized_pickups_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
                         name: "fk_authorized_pickups_people_person_id",
                         column: x => x.person_id,
@@ -575,12 +509,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
-                        name: "fk_badges_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
                         name: "fk_badges_people_person_id",
                         column: x => x.person_id,
                         principalTable: "people",
@@ -609,12 +537,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
-                        name: "fk_custom_field_values_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
                         name: "fk_custom_field_values_people_person_id",
                         column: x => x.person_id,
                         principalTable: "people",
@@ -642,12 +564,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         principalTable: "families",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "fk_family_members_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
                         name: "fk_family_members_people_person_id",
                         column: x => x.person_id,
@@ -678,12 +594,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
-                        name: "fk_group_members_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
                         name: "fk_group_members_people_person_id",
                         column: x => x.person_id,
                         principalTable: "people",
@@ -712,12 +622,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 {
                     table.PrimaryKey("pk_notes", x => x.id);
                     table.ForeignKey(
-                        name: "fk_notes_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
                         name: "fk_notes_people_person_id",
                         column: x => x.person_id,
                         principalTable: "people",
@@ -741,12 +645,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_person_emails", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_person_emails_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
                         name: "fk_person_emails_people_person_id",
                         column: x => x.person_id,
@@ -772,12 +670,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_person_phones", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_person_phones_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
                         name: "fk_person_phones_people_person_id",
                         column: x => x.person_id,
@@ -829,12 +721,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 {
                     table.PrimaryKey("pk_attendance", x => x.id);
                     table.ForeignKey(
-                        name: "fk_attendance_organizations_organization_id",
-                        column: x => x.organization_id,
-                        principalTable: "organizations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
                         name: "fk_attendance_people_person_id",
                         column: x => x.person_id,
                         principalTable: "people",
@@ -849,11 +735,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_api_tokens_organization_id",
-                table: "api_tokens",
-                column: "organization_id");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_api_tokens_token_hash",
                 table: "api_tokens",
                 column: "token_hash",
@@ -865,21 +746,15 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_attendance_organization_id",
-                table: "attendance",
-                column: "organization_id");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_attendance_person_id_service_date_service_id",
                 table: "attendance",
                 columns: new[] { "person_id", "service_date", "service_id" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_attendance_service_id_person_id",
+                name: "ix_attendance_service_id_person_id_organization_id",
                 table: "attendance",
-                columns: new[] { "service_id", "person_id" },
-                unique: true)
-                .Annotation("Npgsql:IndexInclude", new[] { "organization_id" });
+                columns: new[] { "service_id", "person_id", "organization_id" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_audit_log_organization_id_at",
@@ -895,11 +770,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 name: "ix_authorized_pickups_family_id",
                 table: "authorized_pickups",
                 column: "family_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_authorized_pickups_organization_id",
-                table: "authorized_pickups",
-                column: "organization_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_authorized_pickups_person_id",
@@ -918,11 +788,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 column: "badge_type_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_badges_organization_id",
-                table: "badges",
-                column: "organization_id");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_badges_person_id_badge_type_id",
                 table: "badges",
                 columns: new[] { "person_id", "badge_type_id" });
@@ -937,11 +802,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 name: "ix_custom_field_values_definition_id_value",
                 table: "custom_field_values",
                 columns: new[] { "definition_id", "value" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_custom_field_values_organization_id",
-                table: "custom_field_values",
-                column: "organization_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_custom_field_values_person_id_definition_id",
@@ -972,11 +832,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_family_members_organization_id",
-                table: "family_members",
-                column: "organization_id");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_family_members_person_id",
                 table: "family_members",
                 column: "person_id");
@@ -986,11 +841,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 table: "group_members",
                 columns: new[] { "group_id", "person_id" },
                 unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_group_members_organization_id",
-                table: "group_members",
-                column: "organization_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_group_members_person_id",
@@ -1017,11 +867,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 name: "ix_memberships_user_id",
                 table: "memberships",
                 column: "user_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_notes_organization_id",
-                table: "notes",
-                column: "organization_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_notes_person_id_note_date",
@@ -1156,6 +1001,9 @@ namespace Shepherd.Migrations.Postgres.Migrations
                 name: "notes");
 
             migrationBuilder.DropTable(
+                name: "organizations");
+
+            migrationBuilder.DropTable(
                 name: "person_emails");
 
             migrationBuilder.DropTable(
@@ -1205,9 +1053,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "campuses");
-
-            migrationBuilder.DropTable(
-                name: "organizations");
         }
     }
 }

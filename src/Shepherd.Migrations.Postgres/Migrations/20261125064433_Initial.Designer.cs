@@ -13,7 +13,7 @@ using Shepherd.Data;
 namespace Shepherd.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(ShepherdDbContext))]
-    [Migration("20261125063356_Initial")]
+    [Migration("20261125064433_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -261,9 +261,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_api_tokens");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_api_tokens_organization_id");
-
                     b.HasIndex("TokenHash")
                         .IsUnique()
                         .HasDatabaseName("ix_api_tokens_token_hash");
@@ -474,17 +471,12 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_attendance");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_attendance_organization_id");
-
-                    b.HasIndex("ServiceId", "PersonId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_attendance_service_id_person_id");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ServiceId", "PersonId"), new[] { "OrganizationId" });
-
                     b.HasIndex("PersonId", "ServiceDate", "ServiceId")
                         .HasDatabaseName("ix_attendance_person_id_service_date_service_id");
+
+                    b.HasIndex("ServiceId", "PersonId", "OrganizationId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_attendance_service_id_person_id_organization_id");
 
                     b.ToTable("attendance", (string)null);
                 });
@@ -590,9 +582,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
                     b.HasIndex("BadgeTypeId")
                         .HasDatabaseName("ix_badges_badge_type_id");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_badges_organization_id");
 
                     b.HasIndex("PersonId", "BadgeTypeId")
                         .HasDatabaseName("ix_badges_person_id_badge_type_id");
@@ -764,9 +753,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_custom_field_values");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_custom_field_values_organization_id");
-
                     b.HasIndex("DefinitionId", "Value")
                         .HasDatabaseName("ix_custom_field_values_definition_id_value");
 
@@ -819,9 +805,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
                     b.HasIndex("FamilyId")
                         .HasDatabaseName("ix_authorized_pickups_family_id");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_authorized_pickups_organization_id");
 
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_authorized_pickups_person_id");
@@ -955,9 +938,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_family_members");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_family_members_organization_id");
-
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_family_members_person_id");
 
@@ -1083,9 +1063,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_group_members");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_group_members_organization_id");
-
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_group_members_person_id");
 
@@ -1154,9 +1131,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_notes");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_notes_organization_id");
 
                     b.HasIndex("PersonId", "NoteDate")
                         .HasDatabaseName("ix_notes_person_id_note_date");
@@ -1719,13 +1693,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Accounts.ApiToken", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_api_tokens_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.Accounts.ShepherdUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1738,13 +1705,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Accounts.OrganizationMembership", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_memberships_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.Accounts.ShepherdUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1757,13 +1717,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Attendance.AttendanceRecord", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_attendance_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("Attendance")
                         .HasForeignKey("PersonId")
@@ -1783,16 +1736,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.Navigation("Service");
                 });
 
-            modelBuilder.Entity("Shepherd.Data.Audit.AuditEntry", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_audit_log_organizations_organization_id");
-                });
-
             modelBuilder.Entity("Shepherd.Data.Badges.Badge", b =>
                 {
                     b.HasOne("Shepherd.Data.Badges.BadgeType", "BadgeType")
@@ -1801,13 +1744,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_badges_badge_types_badge_type_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_badges_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("Badges")
@@ -1821,26 +1757,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.Navigation("Person");
                 });
 
-            modelBuilder.Entity("Shepherd.Data.Badges.BadgeType", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_badge_types_organizations_organization_id");
-                });
-
-            modelBuilder.Entity("Shepherd.Data.CustomFields.CustomFieldDefinition", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_custom_fields_organizations_organization_id");
-                });
-
             modelBuilder.Entity("Shepherd.Data.CustomFields.CustomFieldValue", b =>
                 {
                     b.HasOne("Shepherd.Data.CustomFields.CustomFieldDefinition", "Definition")
@@ -1849,13 +1765,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_custom_field_values_custom_fields_definition_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_custom_field_values_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", null)
                         .WithMany("CustomFieldValues")
@@ -1876,13 +1785,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_authorized_pickups_families_family_id");
 
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_authorized_pickups_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany()
                         .HasForeignKey("PersonId")
@@ -1899,13 +1801,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasForeignKey("CampusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_families_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_families_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Families.FamilyMember", b =>
@@ -1916,13 +1811,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_family_members_families_family_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_family_members_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("FamilyMemberships")
@@ -1943,13 +1831,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasForeignKey("CampusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_groups_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_groups_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Groups.GroupMember", b =>
@@ -1960,13 +1841,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_group_members_groups_group_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_group_members_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("GroupMemberships")
@@ -1982,13 +1856,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Notes.Note", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_notes_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany()
                         .HasForeignKey("PersonId")
@@ -1999,16 +1866,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.Navigation("Person");
                 });
 
-            modelBuilder.Entity("Shepherd.Data.Organizations.Campus", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_campuses_organizations_organization_id");
-                });
-
             modelBuilder.Entity("Shepherd.Data.People.Person", b =>
                 {
                     b.HasOne("Shepherd.Data.Organizations.Campus", null)
@@ -2016,24 +1873,10 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasForeignKey("CampusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_people_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_people_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.People.PersonEmail", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_person_emails_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", null)
                         .WithMany("Emails")
                         .HasForeignKey("PersonId")
@@ -2044,13 +1887,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Shepherd.Data.People.PersonPhone", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_person_phones_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", null)
                         .WithMany("Phones")
                         .HasForeignKey("PersonId")
@@ -2077,13 +1913,6 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_services_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_services_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Families.Family", b =>

@@ -12,7 +12,7 @@ using Shepherd.Data;
 namespace Shepherd.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ShepherdDbContext))]
-    [Migration("20261125063350_Initial")]
+    [Migration("20261125064428_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -248,9 +248,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_api_tokens");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_api_tokens_organization_id");
-
                     b.HasIndex("TokenHash")
                         .IsUnique()
                         .HasDatabaseName("ix_api_tokens_token_hash");
@@ -455,16 +452,12 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_attendance");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_attendance_organization_id");
-
-                    b.HasIndex("ServiceId", "PersonId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_attendance_service_id_person_id")
-                        .HasAnnotation("Npgsql:IndexInclude", new[] { "OrganizationId" });
-
                     b.HasIndex("PersonId", "ServiceDate", "ServiceId")
                         .HasDatabaseName("ix_attendance_person_id_service_date_service_id");
+
+                    b.HasIndex("ServiceId", "PersonId", "OrganizationId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_attendance_service_id_person_id_organization_id");
 
                     b.ToTable("attendance", (string)null);
                 });
@@ -566,9 +559,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
                     b.HasIndex("BadgeTypeId")
                         .HasDatabaseName("ix_badges_badge_type_id");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_badges_organization_id");
 
                     b.HasIndex("PersonId", "BadgeTypeId")
                         .HasDatabaseName("ix_badges_person_id_badge_type_id");
@@ -734,9 +724,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_custom_field_values");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_custom_field_values_organization_id");
-
                     b.HasIndex("DefinitionId", "Value")
                         .HasDatabaseName("ix_custom_field_values_definition_id_value");
 
@@ -787,9 +774,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
                     b.HasIndex("FamilyId")
                         .HasDatabaseName("ix_authorized_pickups_family_id");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_authorized_pickups_organization_id");
 
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_authorized_pickups_person_id");
@@ -919,9 +903,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_family_members");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_family_members_organization_id");
-
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_family_members_person_id");
 
@@ -1043,9 +1024,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_group_members");
 
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_group_members_organization_id");
-
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_group_members_person_id");
 
@@ -1112,9 +1090,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_notes");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_notes_organization_id");
 
                     b.HasIndex("PersonId", "NoteDate")
                         .HasDatabaseName("ix_notes_person_id_note_date");
@@ -1665,13 +1640,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Accounts.ApiToken", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_api_tokens_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.Accounts.ShepherdUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1684,13 +1652,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Accounts.OrganizationMembership", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_memberships_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.Accounts.ShepherdUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1703,13 +1664,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Attendance.AttendanceRecord", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_attendance_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("Attendance")
                         .HasForeignKey("PersonId")
@@ -1729,16 +1683,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.Navigation("Service");
                 });
 
-            modelBuilder.Entity("Shepherd.Data.Audit.AuditEntry", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_audit_log_organizations_organization_id");
-                });
-
             modelBuilder.Entity("Shepherd.Data.Badges.Badge", b =>
                 {
                     b.HasOne("Shepherd.Data.Badges.BadgeType", "BadgeType")
@@ -1747,13 +1691,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_badges_badge_types_badge_type_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_badges_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("Badges")
@@ -1767,26 +1704,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.Navigation("Person");
                 });
 
-            modelBuilder.Entity("Shepherd.Data.Badges.BadgeType", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_badge_types_organizations_organization_id");
-                });
-
-            modelBuilder.Entity("Shepherd.Data.CustomFields.CustomFieldDefinition", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_custom_fields_organizations_organization_id");
-                });
-
             modelBuilder.Entity("Shepherd.Data.CustomFields.CustomFieldValue", b =>
                 {
                     b.HasOne("Shepherd.Data.CustomFields.CustomFieldDefinition", "Definition")
@@ -1795,13 +1712,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_custom_field_values_custom_fields_definition_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_custom_field_values_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", null)
                         .WithMany("CustomFieldValues")
@@ -1822,13 +1732,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_authorized_pickups_families_family_id");
 
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_authorized_pickups_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany()
                         .HasForeignKey("PersonId")
@@ -1845,13 +1748,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasForeignKey("CampusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_families_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_families_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Families.FamilyMember", b =>
@@ -1862,13 +1758,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_family_members_families_family_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_family_members_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("FamilyMemberships")
@@ -1889,13 +1778,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasForeignKey("CampusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_groups_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_groups_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Groups.GroupMember", b =>
@@ -1906,13 +1788,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_group_members_groups_group_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_group_members_organizations_organization_id");
 
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany("GroupMemberships")
@@ -1928,13 +1803,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Shepherd.Data.Notes.Note", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_notes_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", "Person")
                         .WithMany()
                         .HasForeignKey("PersonId")
@@ -1945,16 +1813,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.Navigation("Person");
                 });
 
-            modelBuilder.Entity("Shepherd.Data.Organizations.Campus", b =>
-                {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_campuses_organizations_organization_id");
-                });
-
             modelBuilder.Entity("Shepherd.Data.People.Person", b =>
                 {
                     b.HasOne("Shepherd.Data.Organizations.Campus", null)
@@ -1962,24 +1820,10 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasForeignKey("CampusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_people_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_people_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.People.PersonEmail", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_person_emails_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", null)
                         .WithMany("Emails")
                         .HasForeignKey("PersonId")
@@ -1990,13 +1834,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Shepherd.Data.People.PersonPhone", b =>
                 {
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_person_phones_organizations_organization_id");
-
                     b.HasOne("Shepherd.Data.People.Person", null)
                         .WithMany("Phones")
                         .HasForeignKey("PersonId")
@@ -2023,13 +1860,6 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_services_campuses_campus_id");
-
-                    b.HasOne("Shepherd.Data.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_services_organizations_organization_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Families.Family", b =>
