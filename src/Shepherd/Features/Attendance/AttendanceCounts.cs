@@ -40,7 +40,7 @@ public static class AttendanceCounts
         {
             if (!QueryEnums.TryParse<ServiceKind>(filter.Kind, out var kind))
             {
-                return ApiResults.Invalid("kind", $"Unknown kind '{filter.Kind}'. Use one of: {QueryEnums.Names<ServiceKind>()}.");
+                return QueryEnums.Unknown<ServiceKind>("kind", filter.Kind);
             }
             services = services.Where(s => s.Kind == kind);
         }

@@ -88,7 +88,7 @@ public static class GroupsApi
         {
             if (!QueryEnums.TryParse<GroupKind>(filter.Kind, out var kind))
             {
-                return ApiResults.Invalid("kind", $"Unknown kind '{filter.Kind}'. Use one of: {QueryEnums.Names<GroupKind>()}.");
+                return QueryEnums.Unknown<GroupKind>("kind", filter.Kind);
             }
             query = query.Where(g => g.Kind == kind);
         }

@@ -32,9 +32,9 @@ public static class PeopleApi
         MembershipStatus? status = null;
         if (query.Status is { } text)
         {
-            if (!Enum.TryParse<MembershipStatus>(text, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || char.IsAsciiDigit(text.FirstOrDefault()))
+            if (!QueryEnums.TryParse<MembershipStatus>(text, out var parsed))
             {
-                return ApiResults.Invalid("status", "Use one of visitor, attender, member or former.");
+                return QueryEnums.Unknown<MembershipStatus>("status", text);
             }
             status = parsed;
         }

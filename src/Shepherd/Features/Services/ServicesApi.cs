@@ -87,7 +87,7 @@ public static class ServicesApi
         {
             if (!QueryEnums.TryParse<ServiceKind>(filter.Kind, out var kind))
             {
-                return ApiResults.Invalid("kind", $"Unknown kind '{filter.Kind}'. Use one of: {QueryEnums.Names<ServiceKind>()}.");
+                return QueryEnums.Unknown<ServiceKind>("kind", filter.Kind);
             }
             query = query.Where(s => s.Kind == kind);
         }
