@@ -1,34 +1,54 @@
 using System.CommandLine;
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Shepherd.Operations.Migrations;
 
 namespace Shepherd.Cli;
 
-/// <summary>`shepherd migrate status|up`: shows and applies schema migrations on either provider.</summary>
+/// <summary>`shepherd migrate status|up|verify|script`: shows, applies, checks and scripts schema migrations on either provider.</summary>
 public sealed class MigrateCommand : Command
 {
-    public MigrateCommand() : base("migrate", "Show or apply database schema migrations.")
+    public MigrateCommand() : base("migrate", "Show, apply, verify or script database schema migrations.")
     {
-        var status = new Command("status", "List applied and pending migrations.");
+        var status = new Command("status", "List applied and pending migrations with when, by which version and checksum.");
         status.SetAction((_, ct) => CliHost.RunAsync(sp => StatusAsync(sp, ct), ensureSchema: false));
         Subcommands.Add(status);
 
-        var up = new Command("up", "Apply pending migrations (SQLite: after a backup, restored if a migration fails).");
-        up.SetAction((_, ct) => CliHost.RunAsync(sp => UpAsync(sp, ct), ensureSchema: false));
-        Subcommands.Add(up);
+        Subcommands.Add(UpCommand());
+
+        var verify = new Command("verify", "Check that every applied migration is in this build, unchanged (by checksum).");
+        verify.SetAction((_, ct) => CliHost.RunAsync(sp => VerifyAsync(sp, ct), ensureSchema: false));
+        Subcommands.Add(verify);
+
+        Subcommands.Add(ScriptCommand());
+    }
+
+    private static Command UpCommand()
+    {
+        var to = new Option<string?>("--to") { Description = "Stop after this migration (id or name); default: apply all pending." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the pending migrations and their SQL; change nothing." };
+        var up = new Command("up", "Apply pending migrations (SQLite: after a backup, restored if a migration fails).") { to, dryRun };
+        up.SetAction((parse, ct) => CliHost.RunAsync(
+            sp => parse.GetValue(dryRun) ? DryRunAsync(sp, parse.GetValue(to), ct) : UpAsync(sp, parse.GetValue(to), ct), ensureSchema: false));
+        return up;
+    }
+
+    private static Command ScriptCommand()
+    {
+        var from = new Option<string>("--from") { Description = "Start after this migration (id or name), or 0 for an empty database.", DefaultValueFactory = _ => "0" };
+        var to = new Option<string?>("--to") { Description = "End with this migration (id or name); default: the last one." };
+        var script = new Command("script", "Print the SQL between two migrations, for a DBA to review or run.") { from, to };
+        script.SetAction((parse, ct) => CliHost.RunAsync(sp => ScriptAsync(sp, parse.GetValue(from)!, parse.GetValue(to)), ensureSchema: false));
+        return script;
     }
 
     private static async Task<int> StatusAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var status = await services.GetRequiredService<SchemaMigrator>().GetStatusAsync(cancellationToken);
         Console.WriteLine($"Provider: {status.Provider}   Database: {status.Location}");
-        foreach (var migration in status.Applied)
+        foreach (var migration in status.Migrations)
         {
-            Console.WriteLine($"  applied  {migration}");
-        }
-        foreach (var migration in status.Pending)
-        {
-            Console.WriteLine($"  pending  {migration}");
+            Console.WriteLine($"  {(migration.Applied ? "applied" : "pending"),-8} {migration.Id}  {Describe(migration)}");
         }
         Console.WriteLine(status.Pending.Count == 0
             ? $"Up to date: {status.Applied.Count} migrations applied."
@@ -36,13 +56,71 @@ public sealed class MigrateCommand : Command
         return 0;
     }
 
-    private static async Task<int> UpAsync(IServiceProvider services, CancellationToken cancellationToken)
+    private static string Describe(MigrationState migration)
     {
-        var migrator = services.GetRequiredService<SchemaMigrator>();
-        var result = await migrator.ApplyAsync(cancellationToken);
-        if (result.Applied.Count == 0)
+        if (!migration.InBuild)
+        {
+            return "NOT IN THIS BUILD";
+        }
+        var checksum = $"sha256:{MigrationChecksum.Short(migration.Checksum!)}";
+        if (!migration.Applied)
+        {
+            return checksum;
+        }
+        if (migration.Recorded is not { } recorded)
+        {
+            return $"{checksum}  no checksum recorded";
+        }
+        var line = $"{recorded.AppliedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}  v{recorded.AppVersion}  {checksum}";
+        return migration.Drifted ? $"{line}  DRIFT: applied as sha256:{MigrationChecksum.Short(recorded.Checksum)}" : line;
+    }
+
+    private static async Task<int> VerifyAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var status = await services.GetRequiredService<SchemaMigrator>().GetStatusAsync(cancellationToken);
+        var verification = MigrationVerification.Of(status);
+        foreach (var warning in verification.Warnings)
+        {
+            Console.WriteLine($"warning: {warning}");
+        }
+        foreach (var error in verification.Errors)
+        {
+            await Console.Error.WriteLineAsync($"error: {error}");
+        }
+        if (!verification.Ok)
+        {
+            await Console.Error.WriteLineAsync($"Verification failed: {verification.Errors.Count} error(s) in {verification.Checked} applied migration(s).");
+            return 1;
+        }
+        Console.WriteLine($"OK: {verification.Checked} applied migration(s) match this build" +
+            (verification.Warnings.Count > 0 ? $" ({verification.Warnings.Count} without a recorded checksum)." : "."));
+        return 0;
+    }
+
+    private static async Task<int> DryRunAsync(IServiceProvider services, string? to, CancellationToken cancellationToken)
+    {
+        var plan = await services.GetRequiredService<SchemaMigrator>().PlanAsync(to, cancellationToken);
+        if (plan.Count == 0)
         {
             Console.WriteLine("Nothing to apply: the database is up to date.");
+            return 0;
+        }
+        foreach (var migration in plan)
+        {
+            Console.WriteLine($"-- would apply {migration.Id}");
+            Console.WriteLine(migration.Sql);
+        }
+        Console.WriteLine($"-- dry run: {plan.Count} migration(s) would be applied; nothing was changed.");
+        return 0;
+    }
+
+    private static async Task<int> UpAsync(IServiceProvider services, string? to, CancellationToken cancellationToken)
+    {
+        var migrator = services.GetRequiredService<SchemaMigrator>();
+        var result = await migrator.ApplyAsync(new MigrationRequest(MigrationRequest.Operator("cli migrate up"), to), cancellationToken);
+        if (result.Applied.Count == 0)
+        {
+            Console.WriteLine(to is null ? "Nothing to apply: the database is up to date." : $"Nothing to apply: {to} is already applied.");
             return 0;
         }
         if (result.BackupFile is not null)
@@ -55,5 +133,11 @@ public sealed class MigrateCommand : Command
         }
         Console.WriteLine($"Applied {result.Applied.Count} migration(s) in {result.Duration.TotalSeconds:F1}s.");
         return 0;
+    }
+
+    private static Task<int> ScriptAsync(IServiceProvider services, string from, string? to)
+    {
+        Console.WriteLine(services.GetRequiredService<SchemaMigrator>().Script(from, to));
+        return Task.FromResult(0);
     }
 }

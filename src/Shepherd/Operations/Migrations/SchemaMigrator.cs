@@ -1,56 +1,173 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Shepherd.Cli;
 using Shepherd.Data;
 using Shepherd.Data.Audit;
+using Shepherd.Operations.Health;
 
 namespace Shepherd.Operations.Migrations;
 
-public sealed record MigrationStatus(DatabaseProvider Provider, string Location, IReadOnlyList<string> Applied, IReadOnlyList<string> Pending);
+/// <summary>One migration as this build and this database see it.</summary>
+/// <param name="InBuild">False for a migration the database has applied but this build does not contain.</param>
+/// <param name="Checksum">The checksum of this build's SQL for it (null when not in the build).</param>
+/// <param name="Recorded">The last successful attempt in shepherd_migration_history (null when none was recorded).</param>
+public sealed record MigrationState(string Id, bool Applied, bool InBuild, string? Checksum, MigrationHistoryEntry? Recorded)
+{
+    /// <summary>Applied, and this build's SQL for it differs from what was applied: the migration was edited.</summary>
+    public bool Drifted => Applied && InBuild && Recorded is not null && Recorded.Checksum != Checksum;
+}
+
+public sealed record MigrationStatus(DatabaseProvider Provider, string Location, IReadOnlyList<MigrationState> Migrations)
+{
+    public IReadOnlyList<string> Applied => [.. Migrations.Where(m => m.Applied).Select(m => m.Id)];
+
+    public IReadOnlyList<string> Pending => [.. Migrations.Where(m => !m.Applied).Select(m => m.Id)];
+}
+
+/// <summary>What `migrate up` should do: who asks (recorded in the history) and how far to go (null: all the way).</summary>
+public sealed record MigrationRequest(string AppliedBy, string? Target = null)
+{
+    public static string Operator(string action) => $"{action} by {Environment.UserName}@{Environment.MachineName}";
+}
 
 public sealed record MigrationResult(IReadOnlyList<string> Applied, string? BackupFile, TimeSpan Duration);
 
+/// <summary>A pending migration and the SQL that would apply it (`migrate up --dry-run`).</summary>
+public sealed record PlannedMigration(string Id, string Sql);
+
 /// <summary>
-/// Applies the generated EF migrations of the configured provider. On SQLite the database file is backed up
+/// Applies the generated EF migrations of the configured provider, one at a time, recording each attempt
+/// (checksum, duration, who, outcome) in <see cref="MigrationHistory"/>. On SQLite the database file is backed up
 /// first and put back if a migration fails, so a failed upgrade never leaves a half-migrated database.
-/// (The full `migrate` command with checksums and `down` builds on this.)
 /// </summary>
 public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTarget target, DataFolder folder, TimeProvider clock, ILogger<SchemaMigrator> logger)
 {
     public async Task<MigrationStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
         await using var db = contexts.Create(null, AuditActor.System);
+        var catalog = new MigrationCatalog(db);
         var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-        return new MigrationStatus(target.Provider, Describe(), applied, pending);
+        var history = await new MigrationHistory(db).ReadAsync(cancellationToken);
+        var recorded = history.Where(h => h.Outcome == MigrationOutcome.Succeeded)
+            .GroupBy(h => h.MigrationId).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        var ids = catalog.All.Union(applied, StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var migrations = ids.Select(id => new MigrationState(
+            id,
+            applied.Contains(id, StringComparer.Ordinal),
+            catalog.Contains(id),
+            catalog.Contains(id) ? catalog.ChecksumOf(id) : null,
+            recorded.GetValueOrDefault(id))).ToList();
+        return new MigrationStatus(target.Provider, Describe(), migrations);
     }
 
-    public async Task<MigrationResult> ApplyAsync(CancellationToken cancellationToken)
+    /// <summary>The pending migrations up to the request's target, with their SQL; changes nothing.</summary>
+    public async Task<IReadOnlyList<PlannedMigration>> PlanAsync(string? targetMigration, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.StartNew();
         var status = await GetStatusAsync(cancellationToken);
-        if (status.Pending.Count == 0)
+        await using var db = contexts.Create(null, AuditActor.System);
+        var catalog = new MigrationCatalog(db);
+        return [.. PendingUpTo(status, catalog, targetMigration).Select(id => new PlannedMigration(id, catalog.SqlOf(id)))];
+    }
+
+    /// <summary>The SQL from one migration (or "0") to another (null: the last), as EF generates it for this provider; reads nothing.</summary>
+    public string Script(string from, string? to)
+    {
+        using var db = contexts.Create(null, AuditActor.System);
+        var catalog = new MigrationCatalog(db);
+        return catalog.Script(catalog.Resolve(from), to is null ? catalog.All[^1] : catalog.Resolve(to));
+    }
+
+    public Task<MigrationResult> ApplyAsync(CancellationToken cancellationToken) =>
+        ApplyAsync(new MigrationRequest(MigrationRequest.Operator("automatic migration")), cancellationToken);
+
+    public async Task<MigrationResult> ApplyAsync(MigrationRequest request, CancellationToken cancellationToken)
+    {
+        var started = clock.GetTimestamp();
+        var status = await GetStatusAsync(cancellationToken);
+        IReadOnlyList<string> plan;
+        await using (var db = contexts.Create(null, AuditActor.System))
         {
-            return new MigrationResult([], null, started.Elapsed);
+            plan = PendingUpTo(status, new MigrationCatalog(db), request.Target);
+        }
+        if (plan.Count == 0)
+        {
+            return new MigrationResult([], null, clock.GetElapsedTime(started));
         }
 
         var backup = await BackupSqliteAsync(status.Applied.Count > 0 ? status.Applied[^1] : "unversioned", cancellationToken);
-        try
+        var failure = await ApplyOneByOneAsync(plan, request, cancellationToken);
+        if (failure is not null)
         {
-            await using var db = contexts.Create(null, AuditActor.System);
-            await db.Database.MigrateAsync(cancellationToken);
+            await HandleFailureAsync(failure, backup, cancellationToken);
         }
-        catch (Exception e) when (backup is not null)
+        logger.LogInformation("Applied {Count} migrations: {Migrations}", plan.Count, plan);
+        return new MigrationResult(plan, backup, clock.GetElapsedTime(started));
+    }
+
+    private sealed record FailedMigration(MigrationHistoryEntry Entry, Exception Exception);
+
+    private async Task<FailedMigration?> ApplyOneByOneAsync(IReadOnlyList<string> plan, MigrationRequest request, CancellationToken cancellationToken)
+    {
+        // The context is disposed before a failure is handled: a restore must not race an open connection.
+        await using var db = contexts.Create(null, AuditActor.System);
+        var catalog = new MigrationCatalog(db);
+        var history = new MigrationHistory(db);
+        foreach (var id in plan)
         {
-            logger.LogError(e, "Migration failed; restoring the database from {Backup}", backup);
+            var checksum = catalog.ChecksumOf(id);
+            var at = clock.GetUtcNow();
+            var started = clock.GetTimestamp();
+            try
+            {
+                await db.Database.MigrateAsync(id, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return new FailedMigration(Entry(id, checksum, at, started, request, MigrationOutcome.Failed, e.Message), e);
+            }
+            await history.RecordAsync(Entry(id, checksum, at, started, request, MigrationOutcome.Succeeded, null), cancellationToken);
+        }
+        return null;
+    }
+
+    private MigrationHistoryEntry Entry(string id, string checksum, DateTimeOffset at, long started, MigrationRequest request, string outcome, string? error) =>
+        new(id, checksum, at, (long)clock.GetElapsedTime(started).TotalMilliseconds, HealthEndpoints.Version, request.AppliedBy, outcome, error);
+
+    private async Task HandleFailureAsync(FailedMigration failure, string? backup, CancellationToken cancellationToken)
+    {
+        var id = failure.Entry.MigrationId;
+        if (backup is not null)
+        {
+            logger.LogError(failure.Exception, "Migration {Migration} failed; restoring the database from {Backup}", id, backup);
             RestoreSqlite(backup);
+        }
+        // Recorded after the restore, so the record of the failure survives it.
+        await using (var db = contexts.Create(null, AuditActor.System))
+        {
+            await new MigrationHistory(db).RecordAsync(failure.Entry, cancellationToken);
+        }
+        if (backup is not null)
+        {
             throw new CommandException(
-                $"A migration failed ({e.Message}). The database was restored from the backup {backup}; nothing was changed. " +
+                $"Migration {id} failed ({failure.Exception.Message}). The database was restored from the backup {backup}; nothing was changed. " +
                 "Fix the cause (see the log), then run `shepherd migrate up` again.");
         }
-        logger.LogInformation("Applied {Count} migrations: {Migrations}", status.Pending.Count, status.Pending);
-        return new MigrationResult(status.Pending, backup, started.Elapsed);
+        throw new CommandException(
+            $"Migration {id} failed ({failure.Exception.Message}); the migrations before it in this run stay applied. " +
+            "Fix the cause, then run `shepherd migrate up` again.");
+    }
+
+    /// <summary>Pending migrations in order, up to and including <paramref name="targetMigration"/> (null: all).</summary>
+    private static List<string> PendingUpTo(MigrationStatus status, MigrationCatalog catalog, string? targetMigration)
+    {
+        var pending = status.Pending.ToList();
+        if (targetMigration is null)
+        {
+            return pending;
+        }
+        var id = catalog.Resolve(targetMigration);
+        var index = pending.IndexOf(id);
+        return index >= 0 ? pending[..(index + 1)] : []; // already applied: going back is not what `up` does
     }
 
     /// <summary>Startup policy: the embedded SQLite database migrates itself; PostgreSQL waits for an operator's `migrate up`.</summary>
@@ -58,7 +175,7 @@ public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTa
     {
         if (target.Provider == DatabaseProvider.Sqlite)
         {
-            var result = await ApplyAsync(cancellationToken);
+            var result = await ApplyAsync(new MigrationRequest(MigrationRequest.Operator("startup migration")), cancellationToken);
             if (result.Applied.Count > 0)
             {
                 logger.LogInformation("Embedded database migrated ({Count} migrations); backup: {Backup}", result.Applied.Count, result.BackupFile ?? "none (new database)");
