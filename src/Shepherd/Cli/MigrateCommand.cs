@@ -44,7 +44,7 @@ public sealed class MigrateCommand : Command
 
     private static async Task<int> StatusAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var status = await services.GetRequiredService<SchemaMigrator>().GetStatusAsync(cancellationToken);
+        var status = await services.GetRequiredService<SchemaMigrator>().GetStatusAsync(cancellationToken, withChecksums: true);
         Console.WriteLine($"Provider: {status.Provider}   Database: {status.Location}");
         foreach (var migration in status.Migrations)
         {
@@ -77,7 +77,7 @@ public sealed class MigrateCommand : Command
 
     private static async Task<int> VerifyAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var status = await services.GetRequiredService<SchemaMigrator>().GetStatusAsync(cancellationToken);
+        var status = await services.GetRequiredService<SchemaMigrator>().GetStatusAsync(cancellationToken, withChecksums: true);
         var verification = MigrationVerification.Of(status);
         foreach (var warning in verification.Warnings)
         {

@@ -9,12 +9,12 @@ namespace Shepherd.Operations.Migrations;
 
 /// <summary>One migration as this build and this database see it.</summary>
 /// <param name="InBuild">False for a migration the database has applied but this build does not contain.</param>
-/// <param name="Checksum">The checksum of this build's SQL for it (null when not in the build).</param>
+/// <param name="Checksum">The checksum of this build's SQL for it (null when not in the build, or not asked for).</param>
 /// <param name="Recorded">The last successful attempt in shepherd_migration_history (null when none was recorded).</param>
 public sealed record MigrationState(string Id, bool Applied, bool InBuild, string? Checksum, MigrationHistoryEntry? Recorded)
 {
     /// <summary>Applied, and this build's SQL for it differs from what was applied: the migration was edited.</summary>
-    public bool Drifted => Applied && InBuild && Recorded is not null && Recorded.Checksum != Checksum;
+    public bool Drifted => Applied && InBuild && Checksum is not null && Recorded is not null && Recorded.Checksum != Checksum;
 }
 
 public sealed record MigrationStatus(DatabaseProvider Provider, string Location, IReadOnlyList<MigrationState> Migrations)
@@ -42,7 +42,9 @@ public sealed record PlannedMigration(string Id, string Sql);
 /// </summary>
 public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTarget target, DataFolder folder, TimeProvider clock, ILogger<SchemaMigrator> logger)
 {
-    public async Task<MigrationStatus> GetStatusAsync(CancellationToken cancellationToken)
+    /// <param name="withChecksums">Generate each migration's SQL to checksum it (for `status` and `verify`); starting up
+    /// and applying need only which migrations are pending, and skip that work.</param>
+    public async Task<MigrationStatus> GetStatusAsync(CancellationToken cancellationToken, bool withChecksums = false)
     {
         await using var db = contexts.Create(null, AuditActor.System);
         var catalog = new MigrationCatalog(db);
@@ -55,7 +57,7 @@ public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTa
             id,
             applied.Contains(id, StringComparer.Ordinal),
             catalog.Contains(id),
-            catalog.Contains(id) ? catalog.ChecksumOf(id) : null,
+            withChecksums && catalog.Contains(id) ? catalog.ChecksumOf(id) : null,
             recorded.GetValueOrDefault(id))).ToList();
         return new MigrationStatus(target.Provider, Describe(), migrations);
     }
