@@ -227,4 +227,23 @@ public sealed class SqliteBackupCommandTests : BackupCommandTests
 public sealed class PostgresBackupCommandTests : BackupCommandTests
 {
     protected override async Task<CliDatabase> NewDatabaseAsync() => await PostgresCliDatabase.CreateAsync();
+
+    [Fact]
+    public async Task A_backup_verifies_with_its_own_provider_and_a_postgres_backup_needs_a_configured_server()
+    {
+        await using var postgres = await SeededDatabaseAsync();
+        await using var sqlite = new SqliteCliDatabase();
+        (await sqlite.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
+        var sqliteBackup = await CreateBackupAsync(sqlite);
+        var postgresBackup = await CreateBackupAsync(postgres);
+
+        var sqliteOnPostgres = await postgres.RunAsync("backup", "verify", sqliteBackup);
+        sqliteOnPostgres.ExitCode.ShouldBe(0, sqliteOnPostgres.ToString());
+        sqliteOnPostgres.Stdout.ShouldContain("SQLite PRAGMA integrity_check: ok");
+
+        var postgresOnSqlite = await sqlite.RunAsync("backup", "verify", postgresBackup);
+        postgresOnSqlite.ExitCode.ShouldBe(1, postgresOnSqlite.ToString());
+        postgresOnSqlite.Stderr.ShouldContain("This is a PostgreSQL backup");
+        postgresOnSqlite.Stderr.ShouldContain("ConnectionStrings__Shepherd");
+    }
 }
