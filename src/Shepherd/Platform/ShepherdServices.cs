@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Shepherd.Data;
 using Shepherd.Data.Accounts;
+using Shepherd.Operations.Backups;
 using Shepherd.Operations.Migrations;
 using Shepherd.Platform.Accounts;
 
@@ -27,6 +28,9 @@ public static class ShepherdServices
         services.AddScoped<AdministratorSetup>();
         services.AddScoped<ApiTokenIssuer>();
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton(sp => BackupFolder.From(configuration, sp.GetRequiredService<DataFolder>()));
+        services.AddSingleton<SqliteBackupSource>().AddSingleton<PostgresBackupSource>();
+        services.AddSingleton<BackupWriter>().AddSingleton<BackupVerifier>().AddSingleton<BackupCatalog>();
         return services;
     }
 }

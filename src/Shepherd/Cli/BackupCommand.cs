@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Shepherd.Operations.Backups;
+
+namespace Shepherd.Cli;
+
+/// <summary>`shepherd backup create|list|verify`: one-file backups with a manifest, proven by a real restore.</summary>
+public sealed class BackupCommand : Command
+{
+    public BackupCommand() : base("backup", "Create, list and verify database backups.")
+    {
+        var label = new Option<string>("--label") { Description = "A word added to the file name (letters, digits, '-', '_')." };
+        var create = new Command("create", "Back up the whole database (SQLite online backup or pg_dump) into the backup folder.") { label };
+        create.SetAction((parse, ct) => CliHost.RunAsync(sp => CreateAsync(sp, parse.GetValue(label), ct)));
+        Subcommands.Add(create);
+
+        var list = new Command("list", "List the backups, newest first, with age, size and whether they were verified.");
+        list.SetAction((_, ct) => CliHost.RunAsync(sp => ListAsync(sp, ct), ensureSchema: false));
+        Subcommands.Add(list);
+
+        var file = new Argument<string>("file") { Description = "The backup file (a path, or a file name in the backup folder)." };
+        var verify = new Command("verify", "Check a backup's checksum, restore it into a scratch database and compare row counts.") { file };
+        verify.SetAction((parse, ct) => CliHost.RunAsync(sp => VerifyAsync(sp, parse.GetValue(file)!, ct), ensureSchema: false));
+        Subcommands.Add(verify);
+    }
+
+    private static async Task<int> CreateAsync(IServiceProvider services, string? label, CancellationToken cancellationToken)
+    {
+        Console.WriteLine("Creating backup...");
+        var backup = await services.GetRequiredService<BackupWriter>().CreateAsync(label, cancellationToken);
+        Console.WriteLine($"Backup: {backup.File}");
+        Console.WriteLine($"Size: {Size(backup.Size)}   Rows: {backup.Manifest.RowCounts.Values.Sum():N0} in {backup.Manifest.RowCounts.Count} tables");
+        Console.WriteLine($"Payload SHA-256: {backup.Manifest.PayloadSha256}");
+        Console.WriteLine($"Elapsed: {backup.Duration.TotalSeconds:F1}s");
+        Console.WriteLine("Not verified yet: run `shepherd backup verify " + Path.GetFileName(backup.File) + "`.");
+        return 0;
+    }
+
+    private static async Task<int> ListAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var folder = services.GetRequiredService<BackupFolder>();
+        var entries = await services.GetRequiredService<BackupCatalog>().ListAsync(cancellationToken);
+        if (entries.Count == 0)
+        {
+            Console.WriteLine($"No backups in {folder.Path}. Run `shepherd backup create` to make one.");
+            return 0;
+        }
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        Console.WriteLine($"Backups in {folder.Path}:");
+        Console.WriteLine($"{"File",-52} {"Created (UTC)",-20} {"Age",8} {"Size",10} {"Provider",-8} {"Schema",-32} Verified");
+        foreach (var entry in entries)
+        {
+            var name = Path.GetFileName(entry.File);
+            if (entry.Manifest is not { } m)
+            {
+                Console.WriteLine($"{name,-52} unreadable: {entry.Unreadable}");
+                continue;
+            }
+            var verified = entry.Verification switch
+            {
+                null => "no",
+                { Passed: true } v => $"yes ({v.VerifiedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)})",
+                { } v => $"FAILED ({v.VerifiedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)})",
+            };
+            Console.WriteLine(
+                $"{name,-52} {m.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),-20} {Age(now - m.CreatedAt),8} {Size(entry.Size),10} {m.Provider,-8} {m.SchemaVersion,-32} {verified}");
+        }
+        return 0;
+    }
+
+    private static async Task<int> VerifyAsync(IServiceProvider services, string file, CancellationToken cancellationToken)
+    {
+        var path = services.GetRequiredService<BackupFolder>().Resolve(file);
+        if (!File.Exists(path))
+        {
+            throw new CommandException($"No backup file {path}. Run `shepherd backup list` to see the backups.");
+        }
+        Console.WriteLine($"Verifying {path}...");
+        var result = await services.GetRequiredService<BackupVerifier>().VerifyAsync(path, cancellationToken);
+        foreach (var check in result.Checks)
+        {
+            Console.WriteLine($"  {(check.Passed ? "passed" : "FAILED"),-6}  {check.Name}: {check.Detail}");
+        }
+        var passed = result.Checks.Count(c => c.Passed);
+        Console.WriteLine(
+            $"{(result.Passed ? "Verified" : "Verification FAILED")}: {passed}/{result.Checks.Count} checks passed, {result.Rows:N0} rows, {result.Duration.TotalSeconds:F1}s.");
+        if (!result.Passed)
+        {
+            await Console.Error.WriteLineAsync(
+                $"The backup {Path.GetFileName(path)} failed verification ({string.Join("; ", result.Checks.Where(c => !c.Passed).Select(c => c.Detail))}); do not rely on it: take a new one with `shepherd backup create`.");
+        }
+        return result.Passed ? 0 : 1;
+    }
+
+    private static string Size(long bytes) => bytes switch
+    {
+        < 1024 * 1024 => $"{bytes / 1024.0:F1} KiB",
+        < 1024L * 1024 * 1024 => $"{bytes / 1024.0 / 1024:F1} MiB",
+        _ => $"{bytes / 1024.0 / 1024 / 1024:F2} GiB",
+    };
+
+    private static string Age(TimeSpan age) => age switch
+    {
+        { TotalMinutes: < 1 } => "now",
+        { TotalHours: < 1 } => $"{(int)age.TotalMinutes}m",
+        { TotalDays: < 2 } => $"{(int)age.TotalHours}h",
+        _ => $"{(int)age.TotalDays}d",
+    };
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Shepherd.Cli;
+using Shepherd.Data;
+using Shepherd.Data.Audit;
+using Shepherd.Operations.Health;
+
+namespace Shepherd.Operations.Backups;
+
+public sealed record CreatedBackup(string File, long Size, BackupManifest Manifest, TimeSpan Duration);
+
+/// <summary>`backup create`: copies the database (SQLite online backup or pg_dump) and writes one backup file with its manifest.</summary>
+public sealed partial class BackupWriter(
+    ShepherdDbContextFactory contexts, DatabaseTarget target, BackupFolder folder, TimeProvider clock,
+    SqliteBackupSource sqlite, PostgresBackupSource postgres)
+{
+    public async Task<CreatedBackup> CreateAsync(string? label, CancellationToken cancellationToken)
+    {
+        if (label is not null && !LabelPattern().IsMatch(label))
+        {
+            throw new CommandException($"The label '{label}' cannot be part of a file name: use up to 40 letters, digits, '-' or '_'.");
+        }
+        var started = Stopwatch.StartNew();
+        var createdAt = clock.GetUtcNow();
+        IReadOnlyList<string> tables;
+        string schemaVersion;
+        await using (var db = contexts.Create(null, AuditActor.System))
+        {
+            tables = TableRowCounter.ModelTables(db);
+            schemaVersion = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault() ?? "none";
+        }
+
+        Directory.CreateDirectory(folder.Path);
+        var name = $"shepherd-{createdAt.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}{(label is null ? "" : "-" + label)}{BackupFolder.Extension}";
+        var file = Path.Combine(folder.Path, name);
+        if (File.Exists(file))
+        {
+            throw new CommandException($"A backup named {name} already exists: wait a second or give a different --label.");
+        }
+        var temp = Path.Combine(folder.Path, $".{name}.{Guid.NewGuid():N}.tmp");
+        var partial = file + ".partial";
+        try
+        {
+            var payload = target.Provider == DatabaseProvider.Sqlite
+                ? await sqlite.CopyAsync(tables, temp, cancellationToken)
+                : await postgres.CopyAsync(tables, temp, cancellationToken);
+            var manifest = new BackupManifest(
+                BackupManifest.CurrentFormatVersion, HealthEndpoints.Version, schemaVersion, target.Provider, createdAt, label,
+                payload.FileName, await BackupArchive.Sha256Async(temp, cancellationToken), new FileInfo(temp).Length, payload.RowCounts);
+            // A pg_dump custom file is compressed already; a SQLite file compresses well.
+            var compression = target.Provider == DatabaseProvider.Sqlite ? CompressionLevel.Optimal : CompressionLevel.NoCompression;
+            await BackupArchive.WriteAsync(partial, manifest, temp, compression, cancellationToken);
+            // Only a complete file gets the .backup name, so `list` never shows a half-written one as a backup.
+            File.Move(partial, file);
+            return new CreatedBackup(file, new FileInfo(file).Length, manifest, started.Elapsed);
+        }
+        finally
+        {
+            File.Delete(temp);
+            File.Delete(partial);
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,40}$")]
+    private static partial Regex LabelPattern();
+}

@@ -1,0 +1,37 @@
+using Microsoft.Data.Sqlite;
+using Shepherd.Data;
+
+namespace Shepherd.Operations.Backups;
+
+/// <summary>
+/// Copies the SQLite database with the online backup API, which gives a consistent snapshot while the server
+/// keeps writing. Row counts are read from the copy, so they describe the payload exactly.
+/// </summary>
+public sealed class SqliteBackupSource(DatabaseTarget target)
+{
+    public const string PayloadFile = "database.sqlite";
+
+    public async Task<BackupPayload> CopyAsync(IReadOnlyList<string> tables, string tempFile, CancellationToken cancellationToken)
+    {
+        var file = target.SqliteFile!;
+        if (!File.Exists(file))
+        {
+            throw new Cli.CommandException($"There is no database at {file} to back up. Check Shepherd__DataFolder.");
+        }
+        await using (var source = new SqliteConnection(target.ConnectionString))
+        await using (var destination = new SqliteConnection(ScratchConnectionString(tempFile)))
+        {
+            await source.OpenAsync(cancellationToken);
+            await destination.OpenAsync(cancellationToken);
+            source.BackupDatabase(destination);
+        }
+        await using var copy = new SqliteConnection(ScratchConnectionString(tempFile));
+        await copy.OpenAsync(cancellationToken);
+        var counts = await TableRowCounter.CountAsync(copy, null, tables, cancellationToken);
+        return new BackupPayload(tempFile, PayloadFile, counts);
+    }
+
+    /// <summary>A private, unpooled connection to a file this process owns (a copy being made or checked).</summary>
+    public static string ScratchConnectionString(string file) =>
+        new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();
+}
