@@ -23,6 +23,11 @@ public sealed class BackupCommand : Command
         var verify = new Command("verify", "Check a backup's checksum, restore it into a scratch database and compare row counts.") { file };
         verify.SetAction((parse, ct) => CliHost.RunAsync(sp => VerifyAsync(sp, parse.GetValue(file)!, ct), ensureSchema: false));
         Subcommands.Add(verify);
+
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be kept and deleted; delete nothing." };
+        var prune = new Command("prune", "Delete the backups the retention policy lets go (Shepherd:Backups:Retention).") { dryRun };
+        prune.SetAction((parse, ct) => CliHost.RunAsync(sp => BackupPruneCommand.RunAsync(sp, parse.GetValue(dryRun), ct), ensureSchema: false));
+        Subcommands.Add(prune);
     }
 
     private static async Task<int> CreateAsync(IServiceProvider services, string? label, CancellationToken cancellationToken)
