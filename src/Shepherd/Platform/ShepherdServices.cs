@@ -31,6 +31,7 @@ public static class ShepherdServices
         services.AddSingleton(sp => BackupFolder.From(configuration, sp.GetRequiredService<DataFolder>()));
         services.AddSingleton<SqliteBackupSource>().AddSingleton<PostgresBackupSource>();
         services.AddSingleton<BackupWriter>().AddSingleton<BackupVerifier>().AddSingleton<BackupCatalog>();
+        services.AddSingleton<BackupRestorer>();
         return services;
     }
 }
