@@ -8,7 +8,7 @@ namespace Shepherd.Cli;
 /// <summary>`shepherd backup create|list|verify`: one-file backups with a manifest, proven by a real restore.</summary>
 public sealed class BackupCommand : Command
 {
-    public BackupCommand() : base("backup", "Create, list and verify database backups.")
+    public BackupCommand() : base("backup", "Create, list, verify, restore and prune database backups.")
     {
         var label = new Option<string>("--label") { Description = "A word added to the file name (letters, digits, '-', '_')." };
         var create = new Command("create", "Back up the whole database (SQLite online backup or pg_dump) into the backup folder.") { label };
@@ -28,6 +28,15 @@ public sealed class BackupCommand : Command
         var prune = new Command("prune", "Delete the backups the retention policy lets go (Shepherd:Backups:Retention).") { dryRun };
         prune.SetAction((parse, ct) => CliHost.RunAsync(sp => BackupPruneCommand.RunAsync(sp, parse.GetValue(dryRun), ct), ensureSchema: false));
         Subcommands.Add(prune);
+        var restoreFile = new Argument<string>("file") { Description = "The backup file (a path, or a file name in the backup folder)." };
+        var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation (required when input is not a terminal)." };
+        var restore = new Command(
+            "restore",
+            "Replace the database with a backup: verifies it, takes a pre-restore safety backup, restores, migrates forward if the backup is older. " +
+            "SQLite: stop the server first.")
+        { restoreFile, yes };
+        restore.SetAction((parse, ct) => CliHost.RunAsync(sp => RestoreAsync(sp, parse.GetValue(restoreFile)!, parse.GetValue(yes), ct), ensureSchema: false));
+        Subcommands.Add(restore);
     }
 
     private static async Task<int> CreateAsync(IServiceProvider services, string? label, CancellationToken cancellationToken)
@@ -96,6 +105,64 @@ public sealed class BackupCommand : Command
                 $"The backup {Path.GetFileName(path)} failed verification ({string.Join("; ", result.Checks.Where(c => !c.Passed).Select(c => c.Detail))}); do not rely on it: take a new one with `shepherd backup create`.");
         }
         return result.Passed ? 0 : 1;
+    }
+
+    private static async Task<int> RestoreAsync(IServiceProvider services, string file, bool yes, CancellationToken cancellationToken)
+    {
+        var path = services.GetRequiredService<BackupFolder>().Resolve(file);
+        var restorer = services.GetRequiredService<BackupRestorer>();
+        BackupManifest manifest;
+        try
+        {
+            manifest = await BackupArchive.ReadManifestAsync(path, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        {
+            throw new CommandException($"Cannot restore {path}: {e.Message}. Nothing was changed.");
+        }
+        await restorer.CheckCompatibleAsync(manifest, cancellationToken);
+        if (!yes && Console.IsInputRedirected)
+        {
+            throw new CommandException(
+                $"Restoring replaces all data in {restorer.Destination} and input is not a terminal to confirm it: add --yes to restore {Path.GetFileName(path)}. Nothing was changed.");
+        }
+
+        Console.WriteLine($"Verifying {path} before restoring it...");
+        var verification = await services.GetRequiredService<BackupVerifier>().VerifyAsync(path, cancellationToken);
+        if (!verification.Passed)
+        {
+            throw new CommandException(
+                $"The backup {Path.GetFileName(path)} failed verification ({string.Join("; ", verification.Checks.Where(c => !c.Passed).Select(c => c.Detail))}); " +
+                "it was not restored and nothing was changed. Pick another backup (`shepherd backup list`).");
+        }
+        Console.WriteLine($"Verified: {verification.Rows:N0} rows, {verification.Duration.TotalSeconds:F1}s.");
+
+        if (!yes)
+        {
+            Console.Write($"Restore {Path.GetFileName(path)} over {restorer.Destination}? This replaces all current data. [y/N] ");
+            var answer = Console.ReadLine()?.Trim();
+            if (!string.Equals(answer, "y", StringComparison.OrdinalIgnoreCase) && !string.Equals(answer, "yes", StringComparison.OrdinalIgnoreCase))
+            {
+                Console.WriteLine("Not restored; nothing was changed.");
+                return 1;
+            }
+        }
+        if (manifest.Provider == Data.DatabaseProvider.Sqlite)
+        {
+            Console.WriteLine("SQLite: the Shepherd server must be stopped while the database file is replaced.");
+        }
+
+        Console.WriteLine("Taking a safety backup of the current database, then restoring...");
+        var result = await restorer.RestoreAsync(path, manifest, cancellationToken);
+        Console.WriteLine($"Restored {Path.GetFileName(path)} (created {manifest.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC) into {restorer.Destination}.");
+        Console.WriteLine($"Rows: {result.Rows:N0} in {manifest.RowCounts.Count} tables, equal to the manifest");
+        Console.WriteLine($"Schema: before {result.SchemaBefore}, backup {manifest.SchemaVersion}, after {result.SchemaAfter}" +
+            (result.Migrated.Count > 0 ? $" ({result.Migrated.Count} migration(s) applied)" : ""));
+        Console.WriteLine(result.SafetyBackup is null
+            ? "Safety backup: none (the database was empty)"
+            : $"Safety backup: {result.SafetyBackup}");
+        Console.WriteLine($"Elapsed: {result.Duration.TotalSeconds:F1}s");
+        return 0;
     }
 
     private static string Size(long bytes) => bytes switch
