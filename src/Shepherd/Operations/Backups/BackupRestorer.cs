@@ -89,35 +89,31 @@ public sealed class BackupRestorer(
         try
         {
             await ExtractCheckedAsync(file, manifest, temp, cancellationToken);
-            await using (var copy = new SqliteConnection(SqliteBackupSource.ScratchConnectionString(temp)))
+            await using (var copy = new SqliteConnection(SqliteFiles.ScratchConnectionString(temp)))
             {
                 await copy.OpenAsync(cancellationToken);
-                await using var check = copy.CreateCommand();
-                check.CommandText = "PRAGMA integrity_check";
-                var result = (string?)await check.ExecuteScalarAsync(cancellationToken);
-                if (result != "ok")
+                var problems = await SqliteFiles.IntegrityProblemsAsync(copy, cancellationToken);
+                if (problems.Count > 0)
                 {
-                    throw new CommandException($"The restored copy fails SQLite's integrity check ({result}); the live database was not touched.");
+                    throw new CommandException(
+                        $"The restored copy fails SQLite's integrity check ({string.Join("; ", problems.Take(10))}); the live database was not touched.");
                 }
             }
             if (File.Exists(live))
             {
-                await using var current = new SqliteConnection(SqliteBackupSource.ScratchConnectionString(live));
+                await using var current = new SqliteConnection(SqliteFiles.ScratchConnectionString(live));
                 await current.OpenAsync(cancellationToken);
                 await using var checkpoint = current.CreateCommand();
                 checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
                 await checkpoint.ExecuteNonQueryAsync(cancellationToken);
             }
-            SqliteConnection.ClearAllPools();
-            DeleteSidecars(live);
-            File.Move(temp, live, overwrite: true);
-            DeleteSidecars(live);
+            SqliteFiles.Replace(live, temp);
         }
         finally
         {
             SqliteConnection.ClearAllPools();
             File.Delete(temp);
-            DeleteSidecars(temp);
+            SqliteFiles.DeleteSidecars(temp);
         }
     }
 
@@ -181,10 +177,4 @@ public sealed class BackupRestorer(
         return applied;
     }
 
-    private static void DeleteSidecars(string databaseFile)
-    {
-        File.Delete(databaseFile + "-wal");
-        File.Delete(databaseFile + "-shm");
-        File.Delete(databaseFile + "-journal");
-    }
 }

@@ -72,21 +72,12 @@ public sealed class BackupVerifier(DatabaseTarget target, TimeProvider clock)
     private static async Task<SortedDictionary<string, long>?> RestoreSqliteAsync(
         string payload, BackupManifest manifest, List<VerificationCheck> checks, CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(SqliteBackupSource.ScratchConnectionString(payload));
+        await using var connection = new SqliteConnection(SqliteFiles.ScratchConnectionString(payload));
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA integrity_check";
-            var problems = new List<string>();
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    problems.Add(reader.GetString(0));
-                }
-            }
-            var ok = problems is ["ok"];
+            var problems = await SqliteFiles.IntegrityProblemsAsync(connection, cancellationToken);
+            var ok = problems.Count == 0;
             checks.Add(new("restore", ok, ok ? "SQLite PRAGMA integrity_check: ok" : $"SQLite integrity check failed: {string.Join("; ", problems.Take(10))}"));
             return ok ? await CountAsync(connection, manifest, cancellationToken) : null;
         }

@@ -18,20 +18,10 @@ public sealed class SqliteBackupSource(DatabaseTarget target)
         {
             throw new Cli.CommandException($"There is no database at {file} to back up. Check Shepherd__DataFolder.");
         }
-        await using (var source = new SqliteConnection(target.ConnectionString))
-        await using (var destination = new SqliteConnection(ScratchConnectionString(tempFile)))
-        {
-            await source.OpenAsync(cancellationToken);
-            await destination.OpenAsync(cancellationToken);
-            source.BackupDatabase(destination);
-        }
-        await using var copy = new SqliteConnection(ScratchConnectionString(tempFile));
+        await SqliteFiles.SnapshotAsync(target.ConnectionString, tempFile, cancellationToken);
+        await using var copy = new SqliteConnection(SqliteFiles.ScratchConnectionString(tempFile));
         await copy.OpenAsync(cancellationToken);
         var counts = await TableRowCounter.CountAsync(copy, null, tables, cancellationToken);
         return new BackupPayload(tempFile, PayloadFile, counts);
     }
-
-    /// <summary>A private, unpooled connection to a file this process owns (a copy being made or checked).</summary>
-    public static string ScratchConnectionString(string file) =>
-        new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Shepherd.Cli;
 using Shepherd.Data;
 using Shepherd.Data.Audit;
+using Shepherd.Operations.Backups;
 using Shepherd.Operations.Health;
 
 namespace Shepherd.Operations.Migrations;
@@ -220,12 +221,7 @@ public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTa
         Directory.CreateDirectory(folder.Backups);
         var stamp = clock.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var backup = Path.Combine(folder.Backups, $"pre-migrate-{stamp}-{lastApplied}.db");
-        // The online backup API copies a consistent snapshot even while others write.
-        await using var source = new SqliteConnection(target.ConnectionString);
-        await using var destination = new SqliteConnection($"Data Source={backup};Pooling=False");
-        await source.OpenAsync(cancellationToken);
-        await destination.OpenAsync(cancellationToken);
-        source.BackupDatabase(destination);
+        await SqliteFiles.SnapshotAsync(target.ConnectionString, backup, cancellationToken);
         return backup;
     }
 
@@ -238,15 +234,13 @@ public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTa
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
+    /// <summary>Puts the pre-migration backup back, keeping the backup file itself.</summary>
     private void RestoreSqlite(string backup)
     {
         var file = target.SqliteFile!;
-        SqliteConnection.ClearAllPools();
-        foreach (var sidecar in new[] { file + "-wal", file + "-shm" })
-        {
-            File.Delete(sidecar);
-        }
-        File.Copy(backup, file, overwrite: true);
+        var copy = $"{file}.restore-{Guid.NewGuid():N}.tmp";
+        File.Copy(backup, copy);
+        SqliteFiles.Replace(file, copy);
     }
 }
 
