@@ -57,6 +57,20 @@ public sealed record DatabaseTarget(DatabaseProvider Provider, string Connection
         return new DatabaseTarget(options.Provider, builder.ToString(), options);
     }
 
+    /// <summary>The database for messages to a person: the SQLite file, or "PostgreSQL database X on host:port" (never the password).</summary>
+    public string Description
+    {
+        get
+        {
+            if (SqliteFile is { } file)
+            {
+                return file;
+            }
+            var postgres = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+            return $"PostgreSQL database {postgres.Database} on {postgres.Host}:{postgres.Port}";
+        }
+    }
+
     /// <summary>The SQLite file, or null for PostgreSQL.</summary>
     public string? SqliteFile => Provider == DatabaseProvider.Sqlite
         ? Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString).DataSource)

@@ -23,9 +23,7 @@ public sealed class BackupRestorer(
     public const string SafetyLabel = "pre-restore";
 
     /// <summary>Where the data goes, for the confirmation question and the summary.</summary>
-    public string Destination => target.SqliteFile ?? DescribePostgres(new NpgsqlConnectionStringBuilder(target.ConnectionString));
-
-    private static string DescribePostgres(NpgsqlConnectionStringBuilder b) => $"PostgreSQL database {b.Database} on {b.Host}:{b.Port}";
+    public string Destination => target.Description;
 
     /// <summary>Refuses a backup of another provider, or one made by a newer Shepherd whose schema this build cannot know.</summary>
     public async Task CheckCompatibleAsync(BackupManifest manifest, CancellationToken cancellationToken)

@@ -60,7 +60,7 @@ public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTa
             catalog.Contains(id),
             withChecksums && catalog.Contains(id) ? catalog.ChecksumOf(id) : null,
             recorded.GetValueOrDefault(id))).ToList();
-        return new MigrationStatus(target.Provider, Describe(), migrations);
+        return new MigrationStatus(target.Provider, target.Description, migrations);
     }
 
     /// <summary>The pending migrations up to the request's target, with their SQL; changes nothing.</summary>
@@ -202,15 +202,6 @@ public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTa
         }
     }
 
-    private string Describe()
-    {
-        if (target.SqliteFile is { } file)
-        {
-            return file;
-        }
-        var postgres = new Npgsql.NpgsqlConnectionStringBuilder(target.ConnectionString);
-        return $"{postgres.Host}:{postgres.Port}/{postgres.Database}";
-    }
 
     private async Task<string?> BackupSqliteAsync(string lastApplied, CancellationToken cancellationToken)
     {
