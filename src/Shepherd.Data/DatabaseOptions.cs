@@ -14,6 +14,12 @@ public sealed class DatabaseOptions
 
     /// <summary>How long a writer waits for another writer's lock before giving up (SQLite).</summary>
     public int BusyTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// A migrations assembly file to use instead of the one built in (relative to the program's folder or absolute).
+    /// For rehearsing a release's migrations and for tests; leave unset in production.
+    /// </summary>
+    public string? MigrationsAssembly { get; set; }
 }
 
 /// <summary>Where the embedded database, backups, logs and keys live (<c>Shepherd:DataFolder</c>, default <c>./data</c>).</summary>

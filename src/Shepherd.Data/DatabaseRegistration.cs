@@ -76,11 +76,27 @@ public sealed record DatabaseTarget(DatabaseProvider Provider, string Connection
         ? Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString).DataSource)
         : null;
 
+    /// <summary>The assembly named by <see cref="DatabaseOptions.MigrationsAssembly"/>, or null for the built-in one.</summary>
+    private System.Reflection.Assembly? LoadMigrationsAssembly()
+    {
+        if (string.IsNullOrWhiteSpace(Options.MigrationsAssembly))
+        {
+            return null;
+        }
+        var path = Path.GetFullPath(Options.MigrationsAssembly, AppContext.BaseDirectory);
+        return File.Exists(path)
+            ? System.Reflection.Assembly.LoadFrom(path)
+            : throw new SettingsException($"Shepherd__Database__MigrationsAssembly names {path}, which does not exist. Unset it to use the built-in migrations.");
+    }
+
     public void Configure(DbContextOptionsBuilder options)
     {
+        var migrations = LoadMigrationsAssembly();
         if (Provider == DatabaseProvider.Postgres)
         {
-            options.UseNpgsql(ConnectionString, o => o.MigrationsAssembly(DatabaseRegistration.PostgresMigrationsAssembly));
+            options.UseNpgsql(ConnectionString, o => _ = migrations is null
+                ? o.MigrationsAssembly(DatabaseRegistration.PostgresMigrationsAssembly)
+                : o.MigrationsAssembly(migrations));
         }
         else
         {
@@ -88,32 +104,44 @@ public sealed record DatabaseTarget(DatabaseProvider Provider, string Connection
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
             }
-            options.UseSqlite(ConnectionString, o => o.MigrationsAssembly(DatabaseRegistration.SqliteMigrationsAssembly))
+            options.UseSqlite(ConnectionString, o => _ = migrations is null
+                    ? o.MigrationsAssembly(DatabaseRegistration.SqliteMigrationsAssembly)
+                    : o.MigrationsAssembly(migrations))
                 .AddInterceptors(new SqlitePragmas(Options));
         }
         options.UseSnakeCaseNamingConvention();
+        // Shepherd applies PostgreSQL migrations inside a transaction of its own, so that a run is all or nothing.
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.MigrationsUserTransactionWarning));
     }
 }
 
-/// <summary>Per-connection SQLite settings: WAL journal, durability level and how long to wait for a busy writer.</summary>
+/// <summary>
+/// Per-connection SQLite settings: WAL journal, durability level and how long to wait for a busy writer. A read-only
+/// connection (EF opens one to ask whether the file exists) only waits: changing the journal mode is a write.
+/// </summary>
 internal sealed class SqlitePragmas(DatabaseOptions options) : DbConnectionInterceptor
 {
-    private readonly string _sql =
+    private readonly string _readWrite =
         $"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.SqliteSynchronous}; PRAGMA busy_timeout={options.BusyTimeoutSeconds * 1000};";
+
+    private readonly string _readOnly = $"PRAGMA busy_timeout={options.BusyTimeoutSeconds * 1000};";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = _sql;
+        command.CommandText = SqlFor(connection);
         command.ExecuteNonQuery();
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = _sql;
+        command.CommandText = SqlFor(connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private string SqlFor(DbConnection connection) =>
+        new SqliteConnectionStringBuilder(connection.ConnectionString).Mode == SqliteOpenMode.ReadOnly ? _readOnly : _readWrite;
 }
 
 /// <summary>A setting is missing or wrong; the message names the setting and the fix.</summary>

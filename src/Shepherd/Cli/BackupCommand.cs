@@ -12,7 +12,8 @@ public sealed class BackupCommand : Command
     {
         var label = new Option<string>("--label") { Description = "A word added to the file name (letters, digits, '-', '_')." };
         var create = new Command("create", "Back up the whole database (SQLite online backup or pg_dump) into the backup folder.") { label };
-        create.SetAction((parse, ct) => CliHost.RunAsync(sp => CreateAsync(sp, parse.GetValue(label), ct)));
+        // A backup copies the database as it is: it never migrates first (a backup before an upgrade is the point).
+        create.SetAction((parse, ct) => CliHost.RunAsync(sp => CreateAsync(sp, parse.GetValue(label), ct), ensureSchema: false));
         Subcommands.Add(create);
 
         var list = new Command("list", "List the backups, newest first, with age, size and whether they were verified.");
@@ -121,11 +122,7 @@ public sealed class BackupCommand : Command
             throw new CommandException($"Cannot restore {path}: {e.Message}. Nothing was changed.");
         }
         await restorer.CheckCompatibleAsync(manifest, cancellationToken);
-        if (!yes && Console.IsInputRedirected)
-        {
-            throw new CommandException(
-                $"Restoring replaces all data in {restorer.Destination} and input is not a terminal to confirm it: add --yes to restore {Path.GetFileName(path)}. Nothing was changed.");
-        }
+        Confirmation.RequireTerminalOrYes(yes, $"Restoring {Path.GetFileName(path)} replaces all data in {restorer.Destination}");
 
         Console.WriteLine($"Verifying {path} before restoring it...");
         var verification = await services.GetRequiredService<BackupVerifier>().VerifyAsync(path, cancellationToken);
@@ -137,15 +134,10 @@ public sealed class BackupCommand : Command
         }
         Console.WriteLine($"Verified: {verification.Rows:N0} rows, {verification.Duration.TotalSeconds:F1}s.");
 
-        if (!yes)
+        if (!Confirmation.Ask(yes, $"Restore {Path.GetFileName(path)} over {restorer.Destination}? This replaces all current data."))
         {
-            Console.Write($"Restore {Path.GetFileName(path)} over {restorer.Destination}? This replaces all current data. [y/N] ");
-            var answer = Console.ReadLine()?.Trim();
-            if (!string.Equals(answer, "y", StringComparison.OrdinalIgnoreCase) && !string.Equals(answer, "yes", StringComparison.OrdinalIgnoreCase))
-            {
-                Console.WriteLine("Not restored; nothing was changed.");
-                return 1;
-            }
+            Console.WriteLine("Not restored; nothing was changed.");
+            return 1;
         }
         if (manifest.Provider == Data.DatabaseProvider.Sqlite)
         {

@@ -5,16 +5,17 @@ using Shepherd.Operations.Migrations;
 
 namespace Shepherd.Cli;
 
-/// <summary>`shepherd migrate status|up|verify|script`: shows, applies, checks and scripts schema migrations on either provider.</summary>
+/// <summary>`shepherd migrate status|up|down|verify|script`: shows, applies, takes back, checks and scripts schema migrations on either provider.</summary>
 public sealed class MigrateCommand : Command
 {
-    public MigrateCommand() : base("migrate", "Show, apply, verify or script database schema migrations.")
+    public MigrateCommand() : base("migrate", "Show, apply, take back, verify or script database schema migrations.")
     {
         var status = new Command("status", "List applied and pending migrations with when, by which version and checksum.");
         status.SetAction((_, ct) => CliHost.RunAsync(sp => StatusAsync(sp, ct), ensureSchema: false));
         Subcommands.Add(status);
 
         Subcommands.Add(UpCommand());
+        Subcommands.Add(DownCommand());
 
         var verify = new Command("verify", "Check that every applied migration is in this build, unchanged (by checksum).");
         verify.SetAction((_, ct) => CliHost.RunAsync(sp => VerifyAsync(sp, ct), ensureSchema: false));
@@ -27,10 +28,28 @@ public sealed class MigrateCommand : Command
     {
         var to = new Option<string?>("--to") { Description = "Stop after this migration (id or name); default: apply all pending." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the pending migrations and their SQL; change nothing." };
-        var up = new Command("up", "Apply pending migrations (SQLite: after a backup, restored if a migration fails).") { to, dryRun };
+        var up = new Command("up",
+            "Apply pending migrations, after a backup. If one fails nothing is changed (PostgreSQL: one transaction; SQLite: the backup is put back).")
+        { to, dryRun };
         up.SetAction((parse, ct) => CliHost.RunAsync(
             sp => parse.GetValue(dryRun) ? DryRunAsync(sp, parse.GetValue(to), ct) : UpAsync(sp, parse.GetValue(to), ct), ensureSchema: false));
         return up;
+    }
+
+    private static Command DownCommand()
+    {
+        var to = new Option<string>("--to")
+        {
+            Description = "Take back every migration after this one (id or name; 0 for an empty database).",
+            Required = true,
+        };
+        var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation (required when input is not a terminal)." };
+        var allowDataLoss = new Option<bool>("--allow-data-loss") { Description = "Go ahead even when a step drops tables or columns that hold data." };
+        var down = new Command("down", "Take back applied migrations down to --to, after a backup. Refuses to lose data unless --allow-data-loss.")
+        { to, yes, allowDataLoss };
+        down.SetAction((parse, ct) => CliHost.RunAsync(
+            sp => DownAsync(sp, parse.GetValue(to)!, parse.GetValue(yes), parse.GetValue(allowDataLoss), ct), ensureSchema: false));
+        return down;
     }
 
     private static Command ScriptCommand()
@@ -132,6 +151,49 @@ public sealed class MigrateCommand : Command
             Console.WriteLine($"  applied  {migration}");
         }
         Console.WriteLine($"Applied {result.Applied.Count} migration(s) in {result.Duration.TotalSeconds:F1}s.");
+        return 0;
+    }
+
+    private static async Task<int> DownAsync(IServiceProvider services, string to, bool yes, bool allowDataLoss, CancellationToken cancellationToken)
+    {
+        var migrator = services.GetRequiredService<SchemaMigrator>();
+        var plan = await migrator.PlanRevertAsync(to, cancellationToken);
+        if (plan.Migrations.Count == 0)
+        {
+            Console.WriteLine($"Nothing to take back: {plan.Target} is the last applied migration.");
+            return 0;
+        }
+        foreach (var migration in plan.Migrations)
+        {
+            Console.WriteLine($"  would take back  {migration}");
+        }
+        foreach (var loss in plan.Losses)
+        {
+            Console.WriteLine($"  DATA LOSS: {loss.Migration} {loss.What}");
+        }
+        if (plan.Losses.Count > 0 && !allowDataLoss)
+        {
+            throw new CommandException(
+                $"Going down to {plan.Target} would lose the data listed above. Nothing was changed. " +
+                "Export what you need first, or add --allow-data-loss to go ahead (a backup is taken first).");
+        }
+        var what = $"Going down to {plan.Target} takes back {plan.Migrations.Count} migration(s)";
+        Confirmation.RequireTerminalOrYes(yes, what);
+        if (!Confirmation.Ask(yes, $"{what} on {services.GetRequiredService<Data.DatabaseTarget>().Description}. Go ahead?"))
+        {
+            Console.WriteLine("Not changed.");
+            return 1;
+        }
+        var result = await migrator.RevertAsync(to, allowDataLoss, MigrationRequest.Operator("cli migrate down"), cancellationToken);
+        if (result.BackupFile is not null)
+        {
+            Console.WriteLine($"Backup taken before migrating: {result.BackupFile}");
+        }
+        foreach (var migration in result.Migrations)
+        {
+            Console.WriteLine($"  reverted  {migration}");
+        }
+        Console.WriteLine($"Took back {result.Migrations.Count} migration(s) in {result.Duration.TotalSeconds:F1}s; the database is at {plan.Target}.");
         return 0;
     }
 

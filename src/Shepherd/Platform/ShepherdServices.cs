@@ -32,7 +32,7 @@ public static class ShepherdServices
         services.AddSingleton<SqliteBackupSource>().AddSingleton<PostgresBackupSource>();
         services.AddSingleton<BackupWriter>().AddSingleton<BackupVerifier>().AddSingleton<BackupCatalog>();
         services.AddBackupRetention(configuration);
-        services.AddSingleton<BackupRestorer>();
+        services.AddSingleton<DatabaseReplacer>().AddSingleton<BackupRestorer>();
         return services;
     }
 }

@@ -39,7 +39,7 @@ public abstract partial class BackupCommandTests
         await using var ctx = db.Context(null);
         var connection = ctx.Database.GetDbConnection();
         await connection.OpenAsync();
-        return await TableRowCounter.CountAsync(connection, null, TableRowCounter.ModelTables(ctx), CancellationToken.None);
+        return await TableRowCounter.CountAsync(connection, null, await TableRowCounter.TablesAsync(connection, null, CancellationToken.None), CancellationToken.None);
     }
 
     [Fact]

@@ -14,6 +14,7 @@ public sealed class BackupPruneCommandTests
     public async Task Prune_deletes_exactly_what_the_policy_lets_go_with_its_verification_record_and_dry_run_deletes_nothing()
     {
         await using var db = new SqliteCliDatabase();
+        (await db.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
         var create = await db.RunAsync("backup", "create");
         create.ExitCode.ShouldBe(0, create.ToString());
         var real = Regex.Match(create.Stdout, @"^Backup: (.+)$", RegexOptions.Multiline).Groups[1].Value.Trim();

@@ -42,7 +42,7 @@ public abstract partial class BackupRestoreTests
         {
             var connection = ctx.Database.GetDbConnection();
             await connection.OpenAsync();
-            counts = await TableRowCounter.CountAsync(connection, null, TableRowCounter.ModelTables(ctx), CancellationToken.None);
+            counts = await TableRowCounter.CountAsync(connection, null, await TableRowCounter.TablesAsync(connection, null, CancellationToken.None), CancellationToken.None);
         }
         // The test process must not hold the database open while a `shepherd` process replaces it (as a stopped server would not).
         SqliteConnection.ClearAllPools();

@@ -29,13 +29,13 @@ public abstract class CliDatabase : IAsyncDisposable
     public Task<ProcessResult> RunAsync(params string[] args) => ShepherdProcess.RunAsync(Environment, args);
 
     /// <summary>A context acting for one organization (null: no tenant rows), to check what is really stored.</summary>
-    public ShepherdDbContext Context(long? organizationId)
-    {
-        _services ??= new ServiceCollection().AddLogging()
-            .AddShepherdCore(new ConfigurationBuilder().AddInMemoryCollection(Settings).Build())
-            .BuildServiceProvider();
-        return _services.GetRequiredService<ShepherdDbContextFactory>().Create(organizationId, AuditActor.System);
-    }
+    public ShepherdDbContext Context(long? organizationId) =>
+        Services.GetRequiredService<ShepherdDbContextFactory>().Create(organizationId, AuditActor.System);
+
+    /// <summary>Shepherd's services on these settings (built on first use, so set <see cref="Settings"/> before).</summary>
+    public IServiceProvider Services => _services ??= new ServiceCollection().AddLogging()
+        .AddShepherdCore(new ConfigurationBuilder().AddInMemoryCollection(Settings).Build())
+        .BuildServiceProvider();
 
     public virtual async ValueTask DisposeAsync()
     {

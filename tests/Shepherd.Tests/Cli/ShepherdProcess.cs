@@ -22,6 +22,13 @@ public static class ShepherdProcess
 
     public static async Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] args)
     {
+        await using var running = Start(environment, args);
+        return await running.WaitAsync(timeout);
+    }
+
+    /// <summary>Starts `shepherd` and returns at once; the output can be watched while it runs.</summary>
+    public static RunningShepherd Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -46,21 +53,105 @@ public static class ShepherdProcess
         {
             start.Environment[key] = value;
         }
+        return new RunningShepherd(start, string.Join(' ', args));
+    }
+}
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start dotnet {Executable}.");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+/// <summary>A `shepherd` child process whose output is collected line by line as it comes.</summary>
+public sealed class RunningShepherd : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _command;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly object _gate = new();
+
+    internal RunningShepherd(ProcessStartInfo start, string command)
+    {
+        _command = command;
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
+        if (!_process.Start())
+        {
+            throw new InvalidOperationException($"Could not start shepherd {command}.");
+        }
+        _process.StandardInput.Close();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Everything printed so far, both streams.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stdout.ToString() + _stderr;
+            }
+        }
+    }
+
+    /// <summary>Waits until the output contains <paramref name="text"/> (polling, bounded).</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"shepherd {_command} exited before printing '{text}':\n{Output}");
+            }
+            try
+            {
+                await Task.Delay(50, cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"shepherd {_command} did not print '{text}' within {timeout}:\n{Output}");
+            }
+        }
+    }
+
+    public async Task<ProcessResult> WaitAsync(TimeSpan timeout)
+    {
         using var cancel = new CancellationTokenSource(timeout);
         try
         {
-            await process.WaitForExitAsync(cancel.Token);
+            await _process.WaitForExitAsync(cancel.Token);
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"shepherd {string.Join(' ', args)} did not finish within {timeout}.\n{await stdout}\n{await stderr}");
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"shepherd {_command} did not finish within {timeout}.\n{Output}");
         }
-        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+        _process.WaitForExit(); // drains the asynchronous output readers
+        lock (_gate)
+        {
+            return new ProcessResult(_process.ExitCode, _stdout.ToString(), _stderr.ToString());
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Append(StringBuilder builder, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            builder.AppendLine(line);
+        }
     }
 }

@@ -55,7 +55,7 @@ public sealed class StartupTests : IDisposable
         var failure = await Should.ThrowAsync<CommandException>(() => migrator.ApplyAsync(CancellationToken.None));
 
         failure.Message.ShouldContain("restored from the backup");
-        Directory.GetFiles(Path.Combine(_folder, "backups"), "pre-migrate-*.db").Length.ShouldBe(1);
+        Directory.GetFiles(Path.Combine(_folder, "backups"), "shepherd-*-pre-migrate.backup").Length.ShouldBe(1);
         SqliteConnection.ClearAllPools();
         await using var after = factory.Create(null, AuditActor.System);
         (await after.Organizations.Select(o => o.Name).ToListAsync()).ShouldBe(["Precious data"]);

@@ -192,5 +192,5 @@ public sealed class PostgresMigrateCommandTests : MigrateCommandTests
 {
     protected override async Task<CliDatabase> NewDatabaseAsync() => await PostgresCliDatabase.CreateAsync();
 
-    protected override void AssertFailureMessage(ProcessResult up) => up.Stderr.ShouldContain("run `shepherd migrate up` again");
+    protected override void AssertFailureMessage(ProcessResult up) => up.Stderr.ShouldContain("rolled back: nothing was changed");
 }

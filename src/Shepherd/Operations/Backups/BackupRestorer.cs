@@ -14,11 +14,11 @@ public sealed record RestoredBackup(
 /// <summary>
 /// `backup restore`: puts a verified backup in place of the current database. The caller checks
 /// <see cref="CheckCompatibleAsync"/> and verifies first; <see cref="RestoreAsync"/> takes a safety backup, replaces
-/// the data (SQLite: atomic file swap; PostgreSQL: pg_restore in one transaction), checks the row counts and
+/// the data (<see cref="DatabaseReplacer"/>), checks the row counts and
 /// migrates forward when the backup is older than this build.
 /// </summary>
 public sealed class BackupRestorer(
-    ShepherdDbContextFactory contexts, DatabaseTarget target, BackupWriter writer, SchemaMigrator migrator, TimeProvider clock)
+    ShepherdDbContextFactory contexts, DatabaseTarget target, BackupWriter writer, DatabaseReplacer replacer, SchemaMigrator migrator, TimeProvider clock)
 {
     public const string SafetyLabel = "pre-restore";
 
@@ -60,88 +60,15 @@ public sealed class BackupRestorer(
             safety = (await writer.CreateAsync(SafetyLabel, cancellationToken)).File;
         }
 
-        if (target.Provider == DatabaseProvider.Sqlite)
-        {
-            await RestoreSqliteAsync(file, manifest, cancellationToken);
-        }
-        else
-        {
-            await RestorePostgresAsync(file, manifest, cancellationToken);
-        }
+        await replacer.ReplaceAsync(file, manifest, cancellationToken);
 
         var rows = await CheckCountsAsync(manifest, cancellationToken);
-        var migrated = await migrator.ApplyAsync(new MigrationRequest(MigrationRequest.Operator("migration after restore")), cancellationToken);
+        // The backup just restored is the one to go back to if a forward migration fails: no second backup needed.
+        var migrated = await migrator.ApplyAsync(
+            new MigrationRequest(MigrationRequest.Operator("migration after restore"), Backup: new CreatedBackup(file, new FileInfo(file).Length, manifest, TimeSpan.Zero)),
+            cancellationToken);
         var after = await AppliedSchemaAsync(cancellationToken);
         return new RestoredBackup(manifest, rows, before, after, migrated.Applied, safety, clock.GetElapsedTime(started));
-    }
-
-    /// <summary>
-    /// Writes the payload next to the live file, checks it, then swaps it in with one rename, so a crash leaves either
-    /// the old or the new database, never a mix. The old -wal/-shm go first: SQLite would replay a stale WAL into the new file.
-    /// </summary>
-    private async Task RestoreSqliteAsync(string file, BackupManifest manifest, CancellationToken cancellationToken)
-    {
-        var live = target.SqliteFile!;
-        Directory.CreateDirectory(Path.GetDirectoryName(live)!);
-        var temp = $"{live}.restore-{Guid.NewGuid():N}.tmp";
-        try
-        {
-            await ExtractCheckedAsync(file, manifest, temp, cancellationToken);
-            await using (var copy = new SqliteConnection(SqliteFiles.ScratchConnectionString(temp)))
-            {
-                await copy.OpenAsync(cancellationToken);
-                var problems = await SqliteFiles.IntegrityProblemsAsync(copy, cancellationToken);
-                if (problems.Count > 0)
-                {
-                    throw new CommandException(
-                        $"The restored copy fails SQLite's integrity check ({string.Join("; ", problems.Take(10))}); the live database was not touched.");
-                }
-            }
-            if (File.Exists(live))
-            {
-                await using var current = new SqliteConnection(SqliteFiles.ScratchConnectionString(live));
-                await current.OpenAsync(cancellationToken);
-                await using var checkpoint = current.CreateCommand();
-                checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
-                await checkpoint.ExecuteNonQueryAsync(cancellationToken);
-            }
-            SqliteFiles.Replace(live, temp);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            File.Delete(temp);
-            SqliteFiles.DeleteSidecars(temp);
-        }
-    }
-
-    private async Task RestorePostgresAsync(string file, BackupManifest manifest, CancellationToken cancellationToken)
-    {
-        var temp = Path.Combine(Path.GetTempPath(), $"shepherd-restore-{Guid.NewGuid():N}");
-        try
-        {
-            await ExtractCheckedAsync(file, manifest, temp, cancellationToken);
-            NpgsqlConnection.ClearAllPools();
-            var connection = new NpgsqlConnectionStringBuilder(target.ConnectionString);
-            // One transaction: if anything fails, the database is as it was before.
-            await PostgresTools.RunAsync("pg_restore", connection,
-                ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", $"--dbname={connection.Database}", temp],
-                cancellationToken);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
-
-    /// <summary>Extracts the payload again and re-checks its checksum: the file could have changed since it was verified.</summary>
-    private static async Task ExtractCheckedAsync(string file, BackupManifest manifest, string destination, CancellationToken cancellationToken)
-    {
-        var (sha256, size) = await BackupArchive.ExtractPayloadAsync(file, manifest, destination, cancellationToken);
-        if (!string.Equals(sha256, manifest.PayloadSha256, StringComparison.OrdinalIgnoreCase) || size != manifest.PayloadSize)
-        {
-            throw new CommandException($"The payload of {file} changed after it was verified (SHA-256 {sha256}); nothing was restored.");
-        }
     }
 
     private async Task<long> CheckCountsAsync(BackupManifest manifest, CancellationToken cancellationToken)

@@ -25,28 +25,22 @@ public sealed partial class BackupWriter(
         }
         var started = Stopwatch.StartNew();
         var createdAt = clock.GetUtcNow();
-        IReadOnlyList<string> tables;
         string schemaVersion;
         await using (var db = contexts.Create(null, AuditActor.System))
         {
-            tables = TableRowCounter.ModelTables(db);
             schemaVersion = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault() ?? "none";
         }
 
         Directory.CreateDirectory(folder.Path);
-        var name = $"shepherd-{createdAt.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}{(label is null ? "" : "-" + label)}{BackupFolder.Extension}";
-        var file = Path.Combine(folder.Path, name);
-        if (File.Exists(file))
-        {
-            throw new CommandException($"A backup named {name} already exists: wait a second or give a different --label.");
-        }
+        var file = FreeName(createdAt, label);
+        var name = Path.GetFileName(file);
         var temp = Path.Combine(folder.Path, $".{name}.{Guid.NewGuid():N}.tmp");
         var partial = file + ".partial";
         try
         {
             var payload = target.Provider == DatabaseProvider.Sqlite
-                ? await sqlite.CopyAsync(tables, temp, cancellationToken)
-                : await postgres.CopyAsync(tables, temp, cancellationToken);
+                ? await sqlite.CopyAsync(temp, cancellationToken)
+                : await postgres.CopyAsync(temp, cancellationToken);
             var manifest = new BackupManifest(
                 BackupManifest.CurrentFormatVersion, HealthEndpoints.Version, schemaVersion, target.Provider, createdAt, label,
                 payload.FileName, await BackupArchive.Sha256Async(temp, cancellationToken), new FileInfo(temp).Length, payload.RowCounts);
@@ -62,6 +56,18 @@ public sealed partial class BackupWriter(
             File.Delete(temp);
             File.Delete(partial);
         }
+    }
+
+    /// <summary>shepherd-&lt;UTC time&gt;[-label].backup, with -2, -3... when backups are taken within the same second.</summary>
+    private string FreeName(DateTimeOffset createdAt, string? label)
+    {
+        var stem = $"shepherd-{createdAt.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}{(label is null ? "" : "-" + label)}";
+        var file = Path.Combine(folder.Path, stem + BackupFolder.Extension);
+        for (var n = 2; File.Exists(file); n++)
+        {
+            file = Path.Combine(folder.Path, $"{stem}-{n}{BackupFolder.Extension}");
+        }
+        return file;
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,40}$")]

@@ -12,7 +12,7 @@ public sealed class PostgresBackupSource(DatabaseTarget target)
 {
     public const string PayloadFile = "database.pgdump";
 
-    public async Task<BackupPayload> CopyAsync(IReadOnlyList<string> tables, string tempFile, CancellationToken cancellationToken)
+    public async Task<BackupPayload> CopyAsync(string tempFile, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(target.ConnectionString);
         await connection.OpenAsync(cancellationToken);
@@ -22,7 +22,7 @@ public sealed class PostgresBackupSource(DatabaseTarget target)
         {
             snapshot = (string)(await export.ExecuteScalarAsync(cancellationToken))!;
         }
-        var counts = await TableRowCounter.CountAsync(connection, transaction, tables, cancellationToken);
+        var counts = await TableRowCounter.CountAsync(connection, transaction, await TableRowCounter.TablesAsync(connection, transaction, cancellationToken), cancellationToken);
         await PostgresTools.RunAsync("pg_dump", new NpgsqlConnectionStringBuilder(target.ConnectionString),
             ["--format=custom", "--no-owner", "--no-privileges", $"--snapshot={snapshot}", $"--file={tempFile}"], cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -5,7 +5,7 @@ using Shepherd.Cli;
 namespace Shepherd.Operations.Backups;
 
 /// <summary>
-/// Runs PostgreSQL's client programs (pg_dump, pg_restore). Connection details go in PG* environment
+/// Runs PostgreSQL's client programs (pg_dump, pg_restore, psql). Connection details go in PG* environment
 /// variables, never on the command line, so the password shows up neither in `ps` nor in logs.
 /// </summary>
 public static class PostgresTools
@@ -26,22 +26,7 @@ public static class PostgresTools
 
     public static async Task RunAsync(string program, NpgsqlConnectionStringBuilder connection, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Find(program))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        SetIfPresent(start, "PGHOST", connection.Host);
-        SetIfPresent(start, "PGPORT", connection.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        SetIfPresent(start, "PGUSER", connection.Username);
-        SetIfPresent(start, "PGPASSWORD", connection.Password);
-        SetIfPresent(start, "PGDATABASE", connection.Database);
-        using var process = Process.Start(start) ?? throw new CommandException($"Could not start {program}.");
+        using var process = Start(program, connection, arguments, redirectInput: false);
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         try
@@ -59,6 +44,28 @@ public static class PostgresTools
         {
             throw new CommandException($"{program} failed (exit code {process.ExitCode}): {errors}");
         }
+    }
+
+    /// <summary>Starts a client program with its output (and optionally input) redirected; the caller reads and waits.</summary>
+    public static Process Start(string program, NpgsqlConnectionStringBuilder connection, IEnumerable<string> arguments, bool redirectInput)
+    {
+        var start = new ProcessStartInfo(Find(program))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = redirectInput,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        SetIfPresent(start, "PGHOST", connection.Host);
+        SetIfPresent(start, "PGPORT", connection.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        SetIfPresent(start, "PGUSER", connection.Username);
+        SetIfPresent(start, "PGPASSWORD", connection.Password);
+        SetIfPresent(start, "PGDATABASE", connection.Database);
+        return Process.Start(start) ?? throw new CommandException($"Could not start {program}.");
     }
 
     private static void SetIfPresent(ProcessStartInfo start, string name, string? value)

@@ -11,7 +11,7 @@ public sealed class SqliteBackupSource(DatabaseTarget target)
 {
     public const string PayloadFile = "database.sqlite";
 
-    public async Task<BackupPayload> CopyAsync(IReadOnlyList<string> tables, string tempFile, CancellationToken cancellationToken)
+    public async Task<BackupPayload> CopyAsync(string tempFile, CancellationToken cancellationToken)
     {
         var file = target.SqliteFile!;
         if (!File.Exists(file))
@@ -21,7 +21,7 @@ public sealed class SqliteBackupSource(DatabaseTarget target)
         await SqliteFiles.SnapshotAsync(target.ConnectionString, tempFile, cancellationToken);
         await using var copy = new SqliteConnection(SqliteFiles.ScratchConnectionString(tempFile));
         await copy.OpenAsync(cancellationToken);
-        var counts = await TableRowCounter.CountAsync(copy, null, tables, cancellationToken);
+        var counts = await TableRowCounter.CountAsync(copy, null, await TableRowCounter.TablesAsync(copy, null, cancellationToken), cancellationToken);
         return new BackupPayload(tempFile, PayloadFile, counts);
     }
 }

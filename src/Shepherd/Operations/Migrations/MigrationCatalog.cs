@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Shepherd.Cli;
 
 namespace Shepherd.Operations.Migrations;
@@ -9,10 +10,14 @@ namespace Shepherd.Operations.Migrations;
 public sealed class MigrationCatalog
 {
     private readonly IMigrator _migrator;
+    private readonly IMigrationsAssembly _assembly;
+    private readonly string _provider;
 
     public MigrationCatalog(DbContext db)
     {
         _migrator = db.GetService<IMigrator>();
+        _assembly = db.GetService<IMigrationsAssembly>();
+        _provider = db.Database.ProviderName!;
         All = [.. db.Database.GetMigrations()];
     }
 
@@ -21,16 +26,29 @@ public sealed class MigrationCatalog
     /// <summary>The SQL that takes the database from the migration before <paramref name="id"/> to <paramref name="id"/>.</summary>
     public string SqlOf(string id)
     {
-        var index = IndexOf(id);
-        return Script(index == 0 ? Migration.InitialDatabase : All[index - 1], id);
+        return Script(Previous(id), id);
     }
 
     public string ChecksumOf(string id) => MigrationChecksum.Compute(SqlOf(id));
 
     public bool Contains(string id) => All.Contains(id, StringComparer.Ordinal);
 
-    /// <summary>SQL from one migration (or "0", the empty database) to another, as a DBA would run it.</summary>
+    /// <summary>
+    /// SQL from one migration (or "0", the empty database) to another, as a DBA would run it; from a later to an
+    /// earlier one it is the SQL that takes migrations back.
+    /// </summary>
     public string Script(string from, string to) => _migrator.GenerateScript(from, to, MigrationsSqlGenerationOptions.Default);
+
+    /// <summary>The migration before <paramref name="id"/>, or "0" (the empty database) before the first.</summary>
+    public string Previous(string id)
+    {
+        var index = IndexOf(id);
+        return index == 0 ? Migration.InitialDatabase : All[index - 1];
+    }
+
+    /// <summary>What taking <paramref name="id"/> back does, operation by operation (for the data-loss check).</summary>
+    public IReadOnlyList<MigrationOperation> DownOperationsOf(string id) =>
+        [.. _assembly.CreateMigration(_assembly.Migrations[id], _provider).DownOperations];
 
     /// <summary>Finds a migration by its full id or by its name ("Initial"); an unknown one is an operator mistake.</summary>
     public string Resolve(string idOrName)

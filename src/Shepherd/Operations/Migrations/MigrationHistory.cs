@@ -7,6 +7,9 @@ public static class MigrationOutcome
 {
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
+
+    /// <summary>Taken back by `migrate down`.</summary>
+    public const string Reverted = "reverted";
 }
 
 /// <summary>One attempt to apply a migration, as recorded in shepherd_migration_history.</summary>
@@ -16,9 +19,10 @@ public sealed record MigrationHistoryEntry(
 /// <summary>
 /// Shepherd's own record of every migration attempt: checksum, duration, who ran it and how it ended.
 /// It is operational metadata, not part of the EF model, so it is created with plain SQL on both providers;
-/// EF's __EFMigrationsHistory remains the truth about what is applied.
+/// EF's __EFMigrationsHistory remains the truth about what is applied. Writes can join a transaction, so that on
+/// PostgreSQL a migration and its record commit or roll back together.
 /// </summary>
-public sealed class MigrationHistory(DbContext db)
+public sealed class MigrationHistory(DbConnection connection, bool sqlite, DbTransaction? transaction = null)
 {
     public const string Table = "shepherd_migration_history";
 
@@ -48,64 +52,40 @@ public sealed class MigrationHistory(DbContext db)
             error text NULL)
         """;
 
-    public async Task EnsureTableAsync(CancellationToken cancellationToken)
+    /// <summary>The history of the database a context points at.</summary>
+    public MigrationHistory(DbContext db) : this(db.Database.GetDbConnection(), db.Database.IsSqlite())
     {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = Command(db.Database.IsSqlite() ? SqliteTable : PostgresTable);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
     }
 
     /// <summary>Every recorded attempt, oldest first; none when the table does not exist yet (reading never creates it).</summary>
     public async Task<IReadOnlyList<MigrationHistoryEntry>> ReadAsync(CancellationToken cancellationToken)
     {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        await using var open = await OpenAsync(cancellationToken);
+        if (!await ExistsAsync(cancellationToken))
         {
-            if (!await ExistsAsync(cancellationToken))
-            {
-                return [];
-            }
-            await using var command = Command(
-                $"SELECT migration_id, checksum, applied_at, duration_ms, app_version, applied_by, outcome, error FROM {Table} ORDER BY id");
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var entries = new List<MigrationHistoryEntry>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                entries.Add(new MigrationHistoryEntry(
-                    reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt64(3),
-                    reader.GetString(4), reader.GetString(5), reader.GetString(6), await reader.IsDBNullAsync(7, cancellationToken) ? null : reader.GetString(7)));
-            }
-            return entries;
+            return [];
         }
-        finally
+        await using var command = Command(
+            $"SELECT migration_id, checksum, applied_at, duration_ms, app_version, applied_by, outcome, error FROM {Table} ORDER BY id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<MigrationHistoryEntry>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            await db.Database.CloseConnectionAsync();
+            entries.Add(new MigrationHistoryEntry(
+                reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt64(3),
+                reader.GetString(4), reader.GetString(5), reader.GetString(6), await reader.IsDBNullAsync(7, cancellationToken) ? null : reader.GetString(7)));
         }
+        return entries;
     }
 
+    /// <summary>Adds one attempt, creating the table on first use.</summary>
     public async Task RecordAsync(MigrationHistoryEntry entry, CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        await using var open = await OpenAsync(cancellationToken);
+        await using (var create = Command(sqlite ? SqliteTable : PostgresTable))
         {
-            await InsertAsync(entry, cancellationToken);
+            await create.ExecuteNonQueryAsync(cancellationToken);
         }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    private async Task InsertAsync(MigrationHistoryEntry entry, CancellationToken cancellationToken)
-    {
         await using var command = Command(
             $"INSERT INTO {Table} (migration_id, checksum, applied_at, duration_ms, app_version, applied_by, outcome, error) " +
             "VALUES (@id, @checksum, @at, @duration, @version, @by, @outcome, @error)");
@@ -122,17 +102,28 @@ public sealed class MigrationHistory(DbContext db)
 
     private async Task<bool> ExistsAsync(CancellationToken cancellationToken)
     {
-        await using var command = Command(db.Database.IsSqlite()
+        await using var command = Command(sqlite
             ? $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{Table}'"
             : $"SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = '{Table}' AND schemaname = current_schema()");
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
-    /// <summary>A command on the context's connection, which the caller has opened.</summary>
+    /// <summary>Opens the connection if it is closed, and closes it again when disposed only in that case.</summary>
+    private async Task<IAsyncDisposable> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (connection.State == System.Data.ConnectionState.Open)
+        {
+            return NothingToClose.Instance;
+        }
+        await connection.OpenAsync(cancellationToken);
+        return new CloseOnDispose(connection);
+    }
+
     private DbCommand Command(string sql)
     {
-        var command = db.Database.GetDbConnection().CreateCommand();
+        var command = connection.CreateCommand();
         command.CommandText = sql;
+        command.Transaction = transaction;
         return command;
     }
 
@@ -142,5 +133,17 @@ public sealed class MigrationHistory(DbContext db)
         parameter.ParameterName = name;
         parameter.Value = value;
         command.Parameters.Add(parameter);
+    }
+
+    private sealed class CloseOnDispose(DbConnection connection) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => new(connection.CloseAsync());
+    }
+
+    private sealed class NothingToClose : IAsyncDisposable
+    {
+        public static readonly NothingToClose Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

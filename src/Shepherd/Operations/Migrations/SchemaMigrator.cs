@@ -1,5 +1,8 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using Shepherd.Cli;
 using Shepherd.Data;
 using Shepherd.Data.Audit;
@@ -26,23 +29,39 @@ public sealed record MigrationStatus(DatabaseProvider Provider, string Location,
 }
 
 /// <summary>What `migrate up` should do: who asks (recorded in the history) and how far to go (null: all the way).</summary>
-public sealed record MigrationRequest(string AppliedBy, string? Target = null)
+/// <param name="Backup">A backup of the database as it is now, to go back to if a migration fails (e.g. the backup just
+/// restored); null: take one first.</param>
+public sealed record MigrationRequest(string AppliedBy, string? Target = null, CreatedBackup? Backup = null)
 {
     public static string Operator(string action) => $"{action} by {Environment.UserName}@{Environment.MachineName}";
 }
 
-public sealed record MigrationResult(IReadOnlyList<string> Applied, string? BackupFile, TimeSpan Duration);
+/// <param name="Migrations">The migrations applied (up) or taken back (down), in the order it happened.</param>
+public sealed record MigrationResult(IReadOnlyList<string> Migrations, string? BackupFile, TimeSpan Duration)
+{
+    public IReadOnlyList<string> Applied => Migrations;
+}
 
 /// <summary>A pending migration and the SQL that would apply it (`migrate up --dry-run`).</summary>
 public sealed record PlannedMigration(string Id, string Sql);
 
+/// <summary>What `migrate down --to` would do: the migrations to take back, newest first, and the data that would go with them.</summary>
+public sealed record RevertPlan(string Target, IReadOnlyList<string> Migrations, IReadOnlyList<DataLoss> Losses);
+
 /// <summary>
-/// Applies the generated EF migrations of the configured provider, one at a time, recording each attempt
-/// (checksum, duration, who, outcome) in <see cref="MigrationHistory"/>. On SQLite the database file is backed up
-/// first and put back if a migration fails, so a failed upgrade never leaves a half-migrated database.
+/// Applies and takes back the generated EF migrations of the configured provider, recording each attempt (checksum,
+/// duration, who, outcome) in <see cref="MigrationHistory"/>. Every run holds the <see cref="MigrationLock"/> and takes a
+/// real backup first. PostgreSQL runs all the steps in one transaction (its DDL is transactional), so a failure
+/// changes nothing; SQLite applies them through EF one by one and puts the backup back if one fails.
 /// </summary>
-public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTarget target, DataFolder folder, TimeProvider clock, ILogger<SchemaMigrator> logger)
+public sealed class SchemaMigrator(
+    ShepherdDbContextFactory contexts, DatabaseTarget target, BackupWriter backups, DatabaseReplacer replacer, TimeProvider clock, ILogger<SchemaMigrator> logger)
 {
+    public const string BackupLabel = "pre-migrate";
+
+    /// <summary>How long a run waits for another one (e.g. a second replica's `migrate up`) before giving up.</summary>
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(30);
+
     /// <param name="withChecksums">Generate each migration's SQL to checksum it (for `status` and `verify`); starting up
     /// and applying need only which migrations are pending, and skip that work.</param>
     public async Task<MigrationStatus> GetStatusAsync(CancellationToken cancellationToken, bool withChecksums = false)
@@ -86,78 +105,167 @@ public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTa
     public async Task<MigrationResult> ApplyAsync(MigrationRequest request, CancellationToken cancellationToken)
     {
         var started = clock.GetTimestamp();
+        await using var held = await LockAsync(cancellationToken);
+        // Read under the lock: a run that waited sees what the one before it applied.
         var status = await GetStatusAsync(cancellationToken);
-        IReadOnlyList<string> plan;
+        List<Step> steps;
         await using (var db = contexts.Create(null, AuditActor.System))
         {
-            plan = PendingUpTo(status, new MigrationCatalog(db), request.Target);
+            var catalog = new MigrationCatalog(db);
+            steps = [.. PendingUpTo(status, catalog, request.Target).Select(id => new Step(id, catalog.ChecksumOf(id), catalog.Previous(id), id))];
         }
-        if (plan.Count == 0)
+        if (steps.Count == 0)
         {
             return new MigrationResult([], null, clock.GetElapsedTime(started));
         }
+        var backup = request.Backup ?? await BackupFirstAsync(cancellationToken);
+        await RunAsync(steps, MigrationOutcome.Succeeded, request.AppliedBy, backup, cancellationToken);
+        logger.LogInformation("Applied {Count} migrations: {Migrations}", steps.Count, steps.Select(s => s.Id));
+        return new MigrationResult([.. steps.Select(s => s.Id)], backup?.File, clock.GetElapsedTime(started));
+    }
 
-        var backup = await BackupSqliteAsync(status.Applied.Count > 0 ? status.Applied[^1] : "unversioned", cancellationToken);
-        var failure = await ApplyOneByOneAsync(plan, request, cancellationToken);
+    /// <summary>What `migrate down --to <paramref name="targetMigration"/>` would take back and lose; changes nothing.</summary>
+    public async Task<RevertPlan> PlanRevertAsync(string targetMigration, CancellationToken cancellationToken)
+    {
+        var status = await GetStatusAsync(cancellationToken);
+        await using var db = contexts.Create(null, AuditActor.System);
+        var catalog = new MigrationCatalog(db);
+        var (target, reverting) = AppliedAfter(status, catalog, targetMigration);
+        return new RevertPlan(target, reverting, await DataLossCheck.FindAsync(db, catalog, reverting, cancellationToken));
+    }
+
+    /// <summary>
+    /// Takes back every applied migration after <paramref name="targetMigration"/>, newest first, after a backup.
+    /// Refuses when that would lose data, unless <paramref name="allowDataLoss"/>; the check is repeated under the lock.
+    /// </summary>
+    public async Task<MigrationResult> RevertAsync(string targetMigration, bool allowDataLoss, string appliedBy, CancellationToken cancellationToken)
+    {
+        var started = clock.GetTimestamp();
+        await using var held = await LockAsync(cancellationToken);
+        var plan = await PlanRevertAsync(targetMigration, cancellationToken);
+        if (plan.Losses.Count > 0 && !allowDataLoss)
+        {
+            throw new CommandException(
+                $"Going down to {plan.Target} would lose data: {string.Join("; ", plan.Losses.Select(l => $"{l.Migration} {l.What}"))}. " +
+                "Nothing was changed. Export what you need first, or add --allow-data-loss to go ahead (a backup is taken first).");
+        }
+        if (plan.Migrations.Count == 0)
+        {
+            return new MigrationResult([], null, clock.GetElapsedTime(started));
+        }
+        List<Step> steps;
+        await using (var db = contexts.Create(null, AuditActor.System))
+        {
+            var catalog = new MigrationCatalog(db);
+            steps = [.. plan.Migrations.Select(id => new Step(id, catalog.ChecksumOf(id), id, catalog.Previous(id)))];
+        }
+        var backup = await BackupFirstAsync(cancellationToken);
+        await RunAsync(steps, MigrationOutcome.Reverted, appliedBy, backup, cancellationToken);
+        logger.LogWarning("Took back {Count} migrations (down to {Target}): {Migrations}", steps.Count, plan.Target, plan.Migrations);
+        return new MigrationResult(plan.Migrations, backup?.File, clock.GetElapsedTime(started));
+    }
+
+    /// <summary>One migration to apply or take back: EF moves the database from <paramref name="From"/> to <paramref name="To"/>.</summary>
+    private sealed record Step(string Id, string Checksum, string From, string To);
+
+    private sealed record FailedStep(MigrationHistoryEntry Entry, Exception Exception);
+
+    private Task<MigrationLock> LockAsync(CancellationToken cancellationToken) =>
+        MigrationLock.AcquireAsync(target, clock, LockTimeout, message => logger.LogWarning("{Message}", message), cancellationToken);
+
+    private async Task RunAsync(IReadOnlyList<Step> steps, string outcome, string appliedBy, CreatedBackup? backup, CancellationToken cancellationToken)
+    {
+        var failure = target.Provider == DatabaseProvider.Postgres
+            ? await RunInOneTransactionAsync(steps, outcome, appliedBy, cancellationToken)
+            : await RunOneByOneAsync(steps, outcome, appliedBy, cancellationToken);
         if (failure is not null)
         {
             await HandleFailureAsync(failure, backup, cancellationToken);
         }
-        logger.LogInformation("Applied {Count} migrations: {Migrations}", plan.Count, plan);
-        return new MigrationResult(plan, backup, clock.GetElapsedTime(started));
     }
 
-    private sealed record FailedMigration(MigrationHistoryEntry Entry, Exception Exception);
-
-    private async Task<FailedMigration?> ApplyOneByOneAsync(IReadOnlyList<string> plan, MigrationRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// PostgreSQL: EF applies every step, and each history record is written, inside one transaction of ours; the first
+    /// error rolls all of it back.
+    /// </summary>
+    private async Task<FailedStep?> RunInOneTransactionAsync(IReadOnlyList<Step> steps, string outcome, string appliedBy, CancellationToken cancellationToken)
     {
-        // The context is disposed before a failure is handled: a restore must not race an open connection.
         await using var db = contexts.Create(null, AuditActor.System);
-        var catalog = new MigrationCatalog(db);
-        var history = new MigrationHistory(db);
-        foreach (var id in plan)
+        db.Database.SetCommandTimeout(TimeSpan.Zero); // a long migration on a big database is not an error
+        // EF probes for its history table by querying it, and a failed query would abort our transaction: create it first.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var history = new MigrationHistory(db.Database.GetDbConnection(), sqlite: false, transaction.GetDbTransaction());
+        foreach (var step in steps)
         {
-            var checksum = catalog.ChecksumOf(id);
             var at = clock.GetUtcNow();
             var started = clock.GetTimestamp();
             try
             {
-                await db.Database.MigrateAsync(id, cancellationToken);
+                await db.Database.MigrateAsync(step.To, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                return new FailedMigration(Entry(id, checksum, at, started, request, MigrationOutcome.Failed, e.Message), e);
+                await transaction.RollbackAsync(CancellationToken.None);
+                return new FailedStep(Entry(step, at, started, appliedBy, MigrationOutcome.Failed, e.Message), e);
             }
-            await history.RecordAsync(Entry(id, checksum, at, started, request, MigrationOutcome.Succeeded, null), cancellationToken);
+            await history.RecordAsync(Entry(step, at, started, appliedBy, outcome, null), cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return null;
+    }
+
+    /// <summary>SQLite: EF moves one migration at a time (some SQLite changes cannot run inside a transaction).</summary>
+    private async Task<FailedStep?> RunOneByOneAsync(IReadOnlyList<Step> steps, string outcome, string appliedBy, CancellationToken cancellationToken)
+    {
+        // The context is disposed before a failure is handled: a restore must not race an open connection.
+        await using var db = contexts.Create(null, AuditActor.System);
+        var history = new MigrationHistory(db);
+        foreach (var step in steps)
+        {
+            var at = clock.GetUtcNow();
+            var started = clock.GetTimestamp();
+            try
+            {
+                await db.Database.MigrateAsync(step.To, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return new FailedStep(Entry(step, at, started, appliedBy, MigrationOutcome.Failed, e.Message), e);
+            }
+            await history.RecordAsync(Entry(step, at, started, appliedBy, outcome, null), cancellationToken);
         }
         return null;
     }
 
-    private MigrationHistoryEntry Entry(string id, string checksum, DateTimeOffset at, long started, MigrationRequest request, string outcome, string? error) =>
-        new(id, checksum, at, (long)clock.GetElapsedTime(started).TotalMilliseconds, HealthEndpoints.Version, request.AppliedBy, outcome, error);
+    private MigrationHistoryEntry Entry(Step step, DateTimeOffset at, long started, string appliedBy, string outcome, string? error) =>
+        new(step.Id, step.Checksum, at, (long)clock.GetElapsedTime(started).TotalMilliseconds, HealthEndpoints.Version, appliedBy, outcome, error);
 
-    private async Task HandleFailureAsync(FailedMigration failure, string? backup, CancellationToken cancellationToken)
+    private async Task HandleFailureAsync(FailedStep failure, CreatedBackup? backup, CancellationToken cancellationToken)
     {
         var id = failure.Entry.MigrationId;
-        if (backup is not null)
+        string outcome;
+        if (target.Provider == DatabaseProvider.Postgres)
         {
-            logger.LogError(failure.Exception, "Migration {Migration} failed; restoring the database from {Backup}", id, backup);
-            RestoreSqlite(backup);
+            logger.LogError(failure.Exception, "Migration {Migration} failed; the run was rolled back", id);
+            outcome = "The run was one transaction and was rolled back: nothing was changed" + (backup is null ? "." : $" (a backup was taken first: {backup.File}).");
         }
-        // Recorded after the restore, so the record of the failure survives it.
+        else if (backup is not null)
+        {
+            logger.LogError(failure.Exception, "Migration {Migration} failed; restoring the database from {Backup}", id, backup.File);
+            await replacer.ReplaceAsync(backup.File, backup.Manifest, cancellationToken);
+            outcome = $"The database was restored from the backup {backup.File}; nothing was changed.";
+        }
+        else
+        {
+            outcome = "The database was empty before this run; the migrations before it in this run stay applied.";
+        }
+        // Recorded after the rollback or restore, so the record of the failure survives it.
         await using (var db = contexts.Create(null, AuditActor.System))
         {
             await new MigrationHistory(db).RecordAsync(failure.Entry, cancellationToken);
         }
-        if (backup is not null)
-        {
-            throw new CommandException(
-                $"Migration {id} failed ({failure.Exception.Message}). The database was restored from the backup {backup}; nothing was changed. " +
-                "Fix the cause (see the log), then run `shepherd migrate up` again.");
-        }
-        throw new CommandException(
-            $"Migration {id} failed ({failure.Exception.Message}); the migrations before it in this run stay applied. " +
-            "Fix the cause, then run `shepherd migrate up` again.");
+        throw new CommandException($"Migration {id} failed ({failure.Exception.Message}). {outcome} Fix the cause (see the log), then run the command again.");
     }
 
     /// <summary>Pending migrations in order, up to and including <paramref name="targetMigration"/> (null: all).</summary>
@@ -171,6 +279,24 @@ public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTa
         var id = catalog.Resolve(targetMigration);
         var index = pending.IndexOf(id);
         return index >= 0 ? pending[..(index + 1)] : []; // already applied: going back is not what `up` does
+    }
+
+    /// <summary>The applied migrations after the target, newest first; the target must be applied (or "0").</summary>
+    private static (string Target, List<string> Reverting) AppliedAfter(MigrationStatus status, MigrationCatalog catalog, string targetMigration)
+    {
+        var id = catalog.Resolve(targetMigration);
+        if (id != Migration.InitialDatabase && !status.Applied.Contains(id, StringComparer.Ordinal))
+        {
+            throw new CommandException($"Migration {id} is not applied, so there is nothing to go down to: `shepherd migrate status` lists the applied ones.");
+        }
+        var reverting = status.Applied.Where(a => string.CompareOrdinal(a, id) > 0).Reverse().ToList();
+        var unknown = reverting.Where(a => !catalog.Contains(a)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new CommandException(
+                $"This build does not contain {string.Join(", ", unknown)}, so it cannot take them back. Run `migrate down` with the release that applied them. Nothing was changed.");
+        }
+        return (id, reverting);
     }
 
     /// <summary>Startup policy: the embedded SQLite database migrates itself; PostgreSQL waits for an operator's `migrate up`.</summary>
@@ -190,7 +316,7 @@ public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTa
         {
             status = await GetStatusAsync(cancellationToken);
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
             throw new SettingsException($"Cannot reach the PostgreSQL database ({e.Message}). Check ConnectionStrings__Shepherd and that the server is running.");
         }
@@ -202,36 +328,39 @@ public sealed class SchemaMigrator(ShepherdDbContextFactory contexts, DatabaseTa
         }
     }
 
-
-    private async Task<string?> BackupSqliteAsync(string lastApplied, CancellationToken cancellationToken)
+    /// <summary>No schema change without a restorable backup: a full backup with its manifest, unless the database is empty.</summary>
+    private async Task<CreatedBackup?> BackupFirstAsync(CancellationToken cancellationToken)
     {
-        if (target.SqliteFile is not { } file || !File.Exists(file) || !await HasTablesAsync(cancellationToken))
+        if (!await HasTablesAsync(cancellationToken))
         {
             return null; // a new, empty database has nothing to lose
         }
-        Directory.CreateDirectory(folder.Backups);
-        var stamp = clock.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        var backup = Path.Combine(folder.Backups, $"pre-migrate-{stamp}-{lastApplied}.db");
-        await SqliteFiles.SnapshotAsync(target.ConnectionString, backup, cancellationToken);
+        var backup = await backups.CreateAsync(BackupLabel, cancellationToken);
+        logger.LogInformation("Backup before changing the schema: {Backup}", backup.File);
         return backup;
     }
 
     private async Task<bool> HasTablesAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(target.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table'";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
-    }
-
-    /// <summary>Puts the pre-migration backup back, keeping the backup file itself.</summary>
-    private void RestoreSqlite(string backup)
-    {
-        var file = target.SqliteFile!;
-        var copy = $"{file}.restore-{Guid.NewGuid():N}.tmp";
-        File.Copy(backup, copy);
-        SqliteFiles.Replace(file, copy);
+        if (target.SqliteFile is { } file && !File.Exists(file))
+        {
+            return false;
+        }
+        await using var db = contexts.Create(null, AuditActor.System);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = target.Provider == DatabaseProvider.Sqlite
+                ? $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__EFMigrations%' AND name <> '{MigrationHistory.Table}'"
+                : $"SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE '__EFMigrations%' AND tablename <> '{MigrationHistory.Table}'";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }
 
