@@ -106,13 +106,19 @@ quote() { printf "'%s'" "${1//\'/\'\'}"; }
 } >>"$data/postgresql.auto.conf"
 touch -- "$data/recovery.signal"
 
+if [[ -f $data/postgresql.conf ]]; then
+  start="/usr/lib/postgresql/15/bin/pg_ctl -D $data -l $data.log -o '-p 5433' start"
+else
+  # Debian keeps postgresql.conf in /etc/postgresql/<version>/<cluster>, outside the data directory.
+  start="/usr/lib/postgresql/15/bin/pg_ctl -D $data -l $data.log -o \"-c config_file=/etc/postgresql/15/main/postgresql.conf -c data_directory=$data -c port=5433 -c external_pid_file=\" start"
+fi
 cat <<NEXT
 Ready: $data will recover to $target when started.
 
-1. Start it (on a spare port while the old server still runs, e.g. 5433):
-     /usr/lib/postgresql/15/bin/pg_ctl -D $data -l $data/recovery.log -o '-p 5433' start
-   Debian cluster: stop it, move /var/lib/postgresql/15/main away, restore into that path, then
-     pg_ctlcluster 15 main start
+1. Start it. A trial on a spare port while the old server still runs (here 5433):
+     $start
+   In place of a Debian cluster (stopped, /var/lib/postgresql/15/main moved away, restored into that path):
+     systemctl start postgresql@15-main
 2. Wait for recovery to end; in the log look for
      "recovery stopping before commit of transaction ..., time ..."   (stopped at the target)
      "archive recovery complete"                                      (promoted, read-write)

@@ -69,7 +69,11 @@ public sealed class ThrowawayPostgresCluster(string dataDirectory)
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder
         {
-            Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, IncludeErrorDetail = true,
+            Host = "127.0.0.1",
+            Port = Port,
+            Username = "postgres",
+            Database = database,
+            IncludeErrorDetail = true,
         }.ToString();
 
     public async Task<T> ScalarAsync<T>(string sql, string database = "postgres")
