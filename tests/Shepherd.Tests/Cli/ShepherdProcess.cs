@@ -22,6 +22,26 @@ public static class ShepherdProcess
 
     public static async Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] args)
     {
+        using var process = Process.Start(StartInfo(environment, args)) ?? throw new InvalidOperationException($"Could not start dotnet {Executable}.");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"shepherd {string.Join(' ', args)} did not finish within {timeout}.\n{await stdout}\n{await stderr}");
+        }
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>How to start `dotnet shepherd.dll args` with only the test's settings (also used by <see cref="ServeProcess"/>).</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string?> environment, IEnumerable<string> args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -46,21 +66,6 @@ public static class ShepherdProcess
         {
             start.Environment[key] = value;
         }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start dotnet {Executable}.");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"shepherd {string.Join(' ', args)} did not finish within {timeout}.\n{await stdout}\n{await stderr}");
-        }
-        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+        return start;
     }
 }
