@@ -32,11 +32,11 @@ public sealed partial record ServedChurch(string Token, long OrganizationId)
     /// <summary>Creates a campus and a service on it through the API, for attendance to be recorded against; returns the service id.</summary>
     public static async Task<long> CreateServiceAsync(HttpClient api)
     {
-        var campus = await CreateAsync(api, "api/v1/campuses", new { name = "Main Campus" });
+        var campus = await CreateAsync(api, "api/v1/campuses", new { name = "Load Test Campus" });
         var service = await CreateAsync(api, "api/v1/services", new
         {
             campusId = campus["id"]!.GetValue<long>(),
-            name = "Sunday Worship 9:00",
+            name = "Load Test Service",
             startsAt = new DateTimeOffset(2025, 6, 1, 9, 0, 0, TimeSpan.Zero),
         });
         return service["id"]!.GetValue<long>();
