@@ -103,5 +103,11 @@ public sealed class PostgresCliDatabase : CliDatabase
         await server.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", server);
         await drop.ExecuteNonQueryAsync();
+        // The data folder holds this database's backups and logs.
+        var folder = Settings["Shepherd:DataFolder"]!;
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

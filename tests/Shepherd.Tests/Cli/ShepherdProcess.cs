@@ -27,7 +27,11 @@ public static class ShepherdProcess
     }
 
     /// <summary>Starts `shepherd` and returns at once; the output can be watched while it runs.</summary>
-    public static RunningShepherd Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static RunningShepherd Start(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        new(StartInfo(environment, args), string.Join(' ', args));
+
+    /// <summary>How to start `dotnet shepherd.dll args` with only the test's settings (also used by <see cref="ServeProcess"/>).</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string?> environment, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -53,7 +57,7 @@ public static class ShepherdProcess
         {
             start.Environment[key] = value;
         }
-        return new RunningShepherd(start, string.Join(' ', args));
+        return start;
     }
 }
 
