@@ -41,7 +41,9 @@ public sealed class WorkerCommand : Command
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; })
             .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning)
-            .AddFilter("Quartz", LogLevel.Warning);
+            .AddFilter("Quartz", LogLevel.Warning)
+            // A start that fails on a setting is reported in one line by RunAsync, not as a logged stack trace.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.AddShepherdCore(builder.Configuration);
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddShepherdJobs(builder.Configuration, alwaysRun: true);

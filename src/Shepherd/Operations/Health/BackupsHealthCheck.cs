@@ -14,13 +14,10 @@ public sealed class BackupsHealthCheck(BackupStatus status, IOptions<BackupSched
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var maxAge = TimeSpan.FromHours(options.Value.MaxAgeHours);
+        // The folder is the truth: the worker, `backup verify` or a cron job in another process may have changed it
+        // since this process last looked. Listing reads only each file's manifest and verification record.
+        await status.LoadAsync(cancellationToken);
         var state = status.Current;
-        if (!IsFresh(state, maxAge))
-        {
-            // Another process (the worker, or `backup create` from cron) may have written a newer backup: look before alarming.
-            await status.LoadAsync(cancellationToken);
-            state = status.Current;
-        }
         var data = new Dictionary<string, object>
         {
             ["lastSuccessAt"] = state.LastSuccessAt?.ToString("O", CultureInfo.InvariantCulture) ?? "never",
@@ -39,7 +36,4 @@ public sealed class BackupsHealthCheck(BackupStatus status, IOptions<BackupSched
             ? HealthCheckResult.Degraded(string.Create(CultureInfo.InvariantCulture, $"The newest verified backup is {age.TotalHours:F1} h old (more than {options.Value.MaxAgeHours} h): check the nightly backup's log."), data: data)
             : HealthCheckResult.Healthy(string.Create(CultureInfo.InvariantCulture, $"The newest verified backup is {age.TotalHours:F1} h old."), data);
     }
-
-    private bool IsFresh(BackupState state, TimeSpan maxAge) =>
-        state.LastSuccessAt is { } at && clock.GetUtcNow() - at <= maxAge;
 }
