@@ -65,5 +65,11 @@ public sealed class WorkerCommandTests
         (chicago.Hour, chicago.Minute).ShouldBe((2, 15));
         (next - TimeProvider.System.GetUtcNow()).ShouldBeLessThanOrEqualTo(TimeSpan.FromHours(25));
         (await jobs.Scheduler.GetTrigger(new Quartz.TriggerKey("database-maintenance-daily", "shepherd"))).ShouldBeNull("maintenance is switched off in this test");
+        foreach (var job in new[] { Operations.Backups.ScheduledBackupJob.Key, Operations.Maintenance.DatabaseMaintenanceJob.Key })
+        {
+            var detail = (await jobs.Scheduler.GetJobDetail(job)).ShouldNotBeNull();
+            detail.ConcurrentExecutionDisallowed.ShouldBeTrue($"{job} never runs alongside itself");
+            detail.Durable.ShouldBeTrue($"{job} can be fired without a trigger");
+        }
     }
 }
