@@ -21,7 +21,7 @@ public sealed class ServeCommand : Command
             await app.RunAsync(cancellationToken);
             return 0;
         }
-        catch (Exception e) when (e is SettingsException or CommandException)
+        catch (Exception e) when (e is SettingsException or CommandException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await Console.Error.WriteLineAsync(e.Message);
             return 1;

@@ -13,6 +13,7 @@ public static class ShepherdCommandLine
             TreatUnmatchedTokensAsErrors = false,
         };
         root.Subcommands.Add(serve);
+        root.Subcommands.Add(new WorkerCommand());
         root.Subcommands.Add(new MigrateCommand());
         root.Subcommands.Add(new AdminCommand());
         root.Subcommands.Add(new SeedDemoCommand());

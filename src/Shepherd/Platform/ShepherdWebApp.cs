@@ -9,6 +9,7 @@ using Serilog.Formatting.Compact;
 using Shepherd.Data;
 using Shepherd.Features;
 using Shepherd.Operations.Health;
+using Shepherd.Operations.Jobs;
 using Shepherd.Operations.Migrations;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
@@ -33,6 +34,7 @@ public static class ShepherdWebApp
         builder.Services.AddSerilog((services, logger) => ConfigureLogging(logger, builder.Configuration, services));
         builder.Services.AddShepherdCore(builder.Configuration);
         builder.Services.AddHostedService<DatabaseStartup>();
+        builder.Services.AddShepherdJobs(builder.Configuration);
 
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -17,7 +17,11 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddShepherdHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseReachable>("database", tags: [ReadyTag]);
+        // Only "ready" checks answer /api/health; the others are for the detailed monitoring endpoint.
+        services.AddHealthChecks()
+            .AddCheck<DatabaseReachable>("database", tags: [ReadyTag])
+            .AddCheck<BackupsHealthCheck>("backups")
+            .AddCheck<DatabaseIntegrityHealthCheck>("database-integrity");
         return services;
     }
 

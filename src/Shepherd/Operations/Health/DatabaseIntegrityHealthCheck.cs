@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Shepherd.Operations.Maintenance;
+
+namespace Shepherd.Operations.Health;
+
+/// <summary>"database-integrity": Unhealthy when the latest nightly maintenance found the database damaged.</summary>
+public sealed class DatabaseIntegrityHealthCheck(MaintenanceStatus status) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(status.Last switch
+        {
+            null => HealthCheckResult.Healthy("No maintenance has run in this process yet."),
+            { IntegrityOk: false } report => HealthCheckResult.Unhealthy(
+                $"The integrity check of {report.StartedAt:u} failed ({report.IntegrityDetail}): restore the newest verified backup (`shepherd backup restore`)."),
+            { IntegrityOk: true } report => HealthCheckResult.Healthy($"Integrity check passed at {report.StartedAt:u}."),
+            { Error: { } error } report => HealthCheckResult.Degraded($"The maintenance of {report.StartedAt:u} failed: {error}"),
+            var report => HealthCheckResult.Healthy($"Maintenance ran at {report.StartedAt:u} ({report.Provider}: no file integrity check)."),
+        });
+}
