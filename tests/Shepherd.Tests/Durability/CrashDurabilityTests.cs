@@ -92,12 +92,12 @@ public abstract partial class CrashDurabilityTests
         }
     }
 
-    /// <summary>Reads every column of every row of every table of the model: a damaged page or index would fail here.</summary>
+    /// <summary>Reads every column of every row of every table: a damaged page or index would fail here.</summary>
     private static async Task ReadEveryRowOfEveryTableAsync(Shepherd.Data.ShepherdDbContext ctx)
     {
         var connection = ctx.Database.GetDbConnection();
         await connection.OpenAsync();
-        foreach (var table in TableRowCounter.ModelTables(ctx))
+        foreach (var table in await TableRowCounter.TablesAsync(connection, null, CancellationToken.None))
         {
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT * FROM \"{table}\"";

@@ -19,7 +19,11 @@ public abstract class ShepherdApp : WebApplicationFactory<Program>, IAsyncLifeti
     public abstract DatabaseProvider Provider { get; }
 
     /// <summary>Settings the app runs with (provider, connection string, data folder).</summary>
-    protected Dictionary<string, string?> Settings { get; } = [];
+    protected Dictionary<string, string?> Settings { get; } = new()
+    {
+        // The API tests share one app per provider for the whole run: no nightly job may start in the middle of it.
+        ["Shepherd:Jobs:Enabled"] = "false",
+    };
 
     public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
