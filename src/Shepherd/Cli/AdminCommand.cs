@@ -18,14 +18,22 @@ public sealed class AdminCommand : Command
         var email = new Option<string>("--email") { Description = "The administrator's e-mail address (their sign-in name).", Required = true };
         var password = new Option<string>("--password") { Description = "At least 10 characters.", Required = true };
         var organization = new Option<string>("--organization") { Description = "The organization's name; created if it does not exist.", Required = true };
-        var command = new Command("create", "Create an organization's administrator (and the organization if it is new).") { email, password, organization };
+        var platform = new Option<bool>("--platform-administrator")
+        {
+            Description = "Also make them a platform administrator, who manages what spans all organizations (backups). The first user always is.",
+        };
+        var command = new Command("create", "Create an organization's administrator (and the organization if it is new).") { email, password, organization, platform };
         command.SetAction((parse, ct) => CliHost.RunAsync(async sp =>
         {
             var created = await sp.GetRequiredService<AdministratorSetup>().CreateAsync(
-                parse.GetValue(email)!, parse.GetValue(password)!, parse.GetValue(organization)!, ct);
+                parse.GetValue(email)!, parse.GetValue(password)!, parse.GetValue(organization)!, ct, parse.GetValue(platform));
             Console.WriteLine(created.OrganizationCreated
                 ? $"Created organization '{created.OrganizationName}' (id {created.OrganizationId}) and administrator {created.Email}."
                 : $"Added administrator {created.Email} to organization '{created.OrganizationName}' (id {created.OrganizationId}).");
+            if (created.PlatformAdministrator)
+            {
+                Console.WriteLine($"{created.Email} is a platform administrator: their tokens can also list, download, create and verify backups (/api/operations/backups).");
+            }
             Console.WriteLine($"Next: `shepherd admin token --email {created.Email} --name <name>` prints an API token.");
             return 0;
         }));

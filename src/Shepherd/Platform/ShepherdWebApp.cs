@@ -8,6 +8,7 @@ using Serilog;
 using Serilog.Formatting.Compact;
 using Shepherd.Data;
 using Shepherd.Features;
+using Shepherd.Operations.Backups;
 using Shepherd.Operations.Health;
 using Shepherd.Operations.Jobs;
 using Shepherd.Operations.Migrations;
@@ -50,7 +51,11 @@ public static class ShepherdWebApp
             // Nothing is open unless an endpoint says so.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(ApiScopes.ReadPolicy, p => p.RequireAuthenticatedUser().RequireClaim(ApiScopes.ClaimType, ApiScopes.Read))
-            .AddPolicy(ApiScopes.WritePolicy, p => p.RequireAuthenticatedUser().RequireClaim(ApiScopes.ClaimType, ApiScopes.Write));
+            .AddPolicy(ApiScopes.WritePolicy, p => p.RequireAuthenticatedUser().RequireClaim(ApiScopes.ClaimType, ApiScopes.Write))
+            .AddPolicy(ApiScopes.PlatformReadPolicy, p => p.RequireAuthenticatedUser()
+                .RequireClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator).RequireClaim(ApiScopes.ClaimType, ApiScopes.Read))
+            .AddPolicy(ApiScopes.PlatformWritePolicy, p => p.RequireAuthenticatedUser()
+                .RequireClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator).RequireClaim(ApiScopes.ClaimType, ApiScopes.Write));
 
         var app = builder.Build();
         // Request logging outermost, so it records the status the client finally got.
@@ -65,6 +70,7 @@ public static class ShepherdWebApp
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/api/reference").AllowAnonymous();
         app.MapShepherdHealth();
+        app.MapBackupEndpoints();
         app.MapShepherdApi();
         app.MapGet("/", () => TypedResults.Redirect("/api/reference")).AllowAnonymous().ExcludeFromDescription();
         return app;

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Shepherd.Data;
@@ -42,15 +43,23 @@ public abstract class ShepherdApp : WebApplicationFactory<Program>, IAsyncLifeti
     /// <summary>Environment variables that point a `shepherd` process at this test database.</summary>
     public IReadOnlyDictionary<string, string?> EnvironmentForCli => Settings.ToDictionary(kv => kv.Key.Replace(":", "__", StringComparison.Ordinal), kv => kv.Value);
 
-    /// <summary>A new organization with its administrator and an API client holding a token with the given scopes.</summary>
-    public async Task<ApiClient> NewOrganizationAsync(string[]? scopes = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A new organization with its administrator and an API client holding a token with the given scopes. The
+    /// administrator is a platform administrator only when asked (not because they happen to be the app's first user).
+    /// </summary>
+    public async Task<ApiClient> NewOrganizationAsync(string[]? scopes = null, bool platformAdministrator = false, CancellationToken cancellationToken = default)
     {
         var number = Interlocked.Increment(ref _organizations);
         var name = $"Church {number} {Guid.NewGuid():N}"[..30];
         var email = $"admin{number}-{Guid.NewGuid():N}@example.org";
         await using var scope = Services.CreateAsyncScope();
         var created = await scope.ServiceProvider.GetRequiredService<AdministratorSetup>()
-            .CreateAsync(email, "correct horse battery staple", name, cancellationToken);
+            .CreateAsync(email, "correct horse battery staple", name, cancellationToken, platformAdministrator);
+        await using (var db = Services.GetRequiredService<ShepherdDbContextFactory>().Create(null, Data.Audit.AuditActor.System))
+        {
+            await db.Users.Where(u => u.Email == email)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsPlatformAdministrator, platformAdministrator), cancellationToken);
+        }
         await using var tokenScope = Services.CreateAsyncScope();
         var token = await tokenScope.ServiceProvider.GetRequiredService<ApiTokenIssuer>()
             .IssueAsync(email, "tests", name, scopes ?? [ApiScopes.Read, ApiScopes.Write], null, cancellationToken);

@@ -8,13 +8,19 @@ using Shepherd.Data.Organizations;
 
 namespace Shepherd.Platform.Accounts;
 
-public sealed record CreatedAdministrator(string Email, long OrganizationId, string OrganizationName, bool OrganizationCreated);
+/// <param name="PlatformAdministrator">The user runs the instance itself (backups over the API), not only an organization.</param>
+public sealed record CreatedAdministrator(string Email, long OrganizationId, string OrganizationName, bool OrganizationCreated, bool PlatformAdministrator);
 
-/// <summary>Creates an organization's administrator, and the organization itself when it is new, in one transaction.
-/// Uses the scoped context that the user manager also saves through, so one transaction covers both.</summary>
+/// <summary>
+/// Creates an organization's administrator, and the organization itself when it is new, in one transaction.
+/// Uses the scoped context that the user manager also saves through, so one transaction covers both.
+/// The first user of an instance is also its platform administrator: the person who installed it, who looks after
+/// what spans every organization (backups). Others become one only when asked.
+/// </summary>
 public sealed class AdministratorSetup(ShepherdDbContext db, UserManager<ShepherdUser> users, TimeProvider clock)
 {
-    public async Task<CreatedAdministrator> CreateAsync(string email, string password, string organizationName, CancellationToken cancellationToken)
+    public async Task<CreatedAdministrator> CreateAsync(
+        string email, string password, string organizationName, CancellationToken cancellationToken, bool platformAdministrator = false)
     {
         organizationName = organizationName.Trim();
         if (organizationName.Length is 0 or > 200)
@@ -34,6 +40,7 @@ public sealed class AdministratorSetup(ShepherdDbContext db, UserManager<Shepher
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        var firstUser = !await db.Users.AnyAsync(cancellationToken);
         var user = await users.FindByEmailAsync(email);
         if (user is null)
         {
@@ -49,6 +56,12 @@ public sealed class AdministratorSetup(ShepherdDbContext db, UserManager<Shepher
             throw new CommandException($"{email} already exists with a different password; give their current password to add them to '{organizationName}'.");
         }
 
+        if ((platformAdministrator || firstUser) && !user.IsPlatformAdministrator)
+        {
+            user.IsPlatformAdministrator = true;
+            await users.UpdateAsync(user);
+        }
+
         db.OrganizationId = organization.Id;
         db.Actor = new AuditActor(user.Id, $"{email} (cli)");
         var membership = await db.Memberships.FirstOrDefaultAsync(m => m.UserId == user.Id, cancellationToken);
@@ -62,7 +75,7 @@ public sealed class AdministratorSetup(ShepherdDbContext db, UserManager<Shepher
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new CreatedAdministrator(email, organization.Id, organization.Name, organizationCreated);
+        return new CreatedAdministrator(email, organization.Id, organization.Name, organizationCreated, user.IsPlatformAdministrator);
     }
 
     private static string Describe(IdentityResult result) =>

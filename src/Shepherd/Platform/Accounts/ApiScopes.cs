@@ -13,6 +13,16 @@ public static class ApiScopes
     public const string OrganizationClaim = "org";
     public const string TokenClaim = "token";
 
+    /// <summary>Present (value "administrator") when the token's user is a platform administrator.</summary>
+    public const string PlatformClaim = "platform";
+    public const string PlatformAdministrator = "administrator";
+
     public const string ReadPolicy = "api.read";
     public const string WritePolicy = "api.write";
+
+    /// <summary>Instance-wide operations (backups hold every organization): a platform administrator's token with read.</summary>
+    public const string PlatformReadPolicy = "platform.read";
+
+    /// <summary>The same with write: creating and verifying backups.</summary>
+    public const string PlatformWritePolicy = "platform.write";
 }

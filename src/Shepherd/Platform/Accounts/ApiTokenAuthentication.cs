@@ -44,7 +44,7 @@ public sealed class ApiTokenAuthenticationHandler(
         await using var db = contexts.Create(null, AuditActor.System);
         var token = await db.ApiTokens.IgnoreQueryFilters().AsNoTracking()
             .Where(t => t.TokenHash == hash)
-            .Select(t => new { t.Id, t.OrganizationId, t.UserId, t.Name, t.Scopes, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, t.User!.Email })
+            .Select(t => new { t.Id, t.OrganizationId, t.UserId, t.Name, t.Scopes, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, t.User!.Email, t.User.IsPlatformAdministrator })
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now)
         {
@@ -64,6 +64,10 @@ public sealed class ApiTokenAuthenticationHandler(
             new(ApiScopes.TokenClaim, token.Name),
         };
         claims.AddRange(token.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => new Claim(ApiScopes.ClaimType, s)));
+        if (token.IsPlatformAdministrator)
+        {
+            claims.Add(new Claim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator));
+        }
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
