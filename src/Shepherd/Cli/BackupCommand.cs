@@ -43,7 +43,8 @@ public sealed class BackupCommand : Command
     private static async Task<int> CreateAsync(IServiceProvider services, string? label, CancellationToken cancellationToken)
     {
         Console.WriteLine("Creating backup...");
-        var backup = await services.GetRequiredService<BackupWriter>().CreateAsync(label, cancellationToken);
+        var writer = services.GetRequiredService<BackupWriter>();
+        var backup = await CliProgress.RunAsync(progress => writer.CreateAsync(label, cancellationToken, progress));
         Console.WriteLine($"Backup: {backup.File}");
         Console.WriteLine($"Size: {Size(backup.Size)}   Rows: {backup.Manifest.RowCounts.Values.Sum():N0} in {backup.Manifest.RowCounts.Count} tables");
         Console.WriteLine($"Payload SHA-256: {backup.Manifest.PayloadSha256}");
@@ -92,7 +93,8 @@ public sealed class BackupCommand : Command
             throw new CommandException($"No backup file {path}. Run `shepherd backup list` to see the backups.");
         }
         Console.WriteLine($"Verifying {path}...");
-        var result = await services.GetRequiredService<BackupVerifier>().VerifyAsync(path, cancellationToken);
+        var verifier = services.GetRequiredService<BackupVerifier>();
+        var result = await CliProgress.RunAsync(progress => verifier.VerifyAsync(path, cancellationToken, progress));
         foreach (var check in result.Checks)
         {
             Console.WriteLine($"  {(check.Passed ? "passed" : "FAILED"),-6}  {check.Name}: {check.Detail}");
@@ -125,7 +127,8 @@ public sealed class BackupCommand : Command
         Confirmation.RequireTerminalOrYes(yes, $"Restoring {Path.GetFileName(path)} replaces all data in {restorer.Destination}");
 
         Console.WriteLine($"Verifying {path} before restoring it...");
-        var verification = await services.GetRequiredService<BackupVerifier>().VerifyAsync(path, cancellationToken);
+        var verifier = services.GetRequiredService<BackupVerifier>();
+        var verification = await CliProgress.RunAsync(progress => verifier.VerifyAsync(path, cancellationToken, progress));
         if (!verification.Passed)
         {
             throw new CommandException(
@@ -145,7 +148,7 @@ public sealed class BackupCommand : Command
         }
 
         Console.WriteLine("Taking a safety backup of the current database, then restoring...");
-        var result = await restorer.RestoreAsync(path, manifest, cancellationToken);
+        var result = await CliProgress.RunAsync(progress => restorer.RestoreAsync(path, manifest, cancellationToken, progress));
         Console.WriteLine($"Restored {Path.GetFileName(path)} (created {manifest.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC) into {restorer.Destination}.");
         Console.WriteLine($"Rows: {result.Rows:N0} in {manifest.RowCounts.Count} tables, equal to the manifest");
         Console.WriteLine($"Schema: before {result.SchemaBefore}, backup {manifest.SchemaVersion}, after {result.SchemaAfter}" +

@@ -19,6 +19,31 @@ public abstract class CliProgress
 
     public abstract IProgressStep Step(string description, long total);
 
+    /// <summary>No output: for the same work done by a background job or an HTTP request.</summary>
+    public static readonly CliProgress Silent = new Quiet();
+
+    /// <summary>Runs <paramref name="work"/> with progress and returns its result.</summary>
+    public static async Task<T> RunAsync<T>(Func<CliProgress, Task<T>> work)
+    {
+        T result = default!;
+        await RunAsync(async progress => { result = await work(progress); });
+        return result;
+    }
+
+    private sealed class Quiet : CliProgress
+    {
+        public override IProgressStep Step(string description, long total) => Nothing.Instance;
+
+        private sealed class Nothing : IProgressStep
+        {
+            public static readonly Nothing Instance = new();
+
+            public void Advance(long amount = 1)
+            {
+            }
+        }
+    }
+
     public static async Task RunAsync(Func<CliProgress, Task> work)
     {
         if (IsInteractive)

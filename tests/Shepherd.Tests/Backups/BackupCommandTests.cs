@@ -31,6 +31,7 @@ public abstract partial class BackupCommandTests
         TestContext.Current.TestOutputHelper?.WriteLine(create.Stdout);
         create.Stdout.ShouldMatch(@"Payload SHA-256: [0-9a-f]{64}");
         create.Stdout.ShouldMatch(@"Elapsed: \d+\.\ds");
+        create.Stdout.ShouldContain("Writing the backup file: 100%", customMessage: "progress comes as plain lines when output is not a terminal");
         return BackupLine().Match(create.Stdout).Groups[1].Value.Trim();
     }
 
@@ -64,6 +65,7 @@ public abstract partial class BackupCommandTests
         verify.ExitCode.ShouldBe(0, verify.ToString());
         verify.Stdout.ShouldContain("Verified: 4/4 checks passed");
         verify.Stdout.ShouldContain($"{manifest.RowCounts.Count} tables, {live.Values.Sum()} rows match the manifest");
+        verify.Stdout.ShouldContain("Reading and checksumming: 100%");
         TestContext.Current.TestOutputHelper?.WriteLine(verify.Stdout);
         if (db.Provider == DatabaseProvider.Postgres)
         {

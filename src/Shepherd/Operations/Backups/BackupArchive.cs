@@ -1,23 +1,34 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Shepherd.Cli;
 
 namespace Shepherd.Operations.Backups;
 
 /// <summary>Reads and writes the one-file backup format: a ZIP with <c>manifest.json</c> and the payload.</summary>
 public static class BackupArchive
 {
-    public static async Task WriteAsync(string file, BackupManifest manifest, string payloadPath, CompressionLevel payloadCompression, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the payload, hashing it on the way, then the manifest made from its SHA-256 and size: one pass over
+    /// the payload. <paramref name="step"/> advances by the payload's bytes.
+    /// </summary>
+    public static async Task<BackupManifest> WriteAsync(
+        string file, string payloadPath, string payloadName, Func<string, long, BackupManifest> manifestFor, CompressionLevel payloadCompression,
+        IProgressStep step, CancellationToken cancellationToken)
     {
         await using var zip = await ZipArchive.CreateAsync(File.Create(file), ZipArchiveMode.Create, leaveOpen: false, entryNameEncoding: null, cancellationToken);
-        var manifestEntry = zip.CreateEntry(BackupManifest.EntryName, CompressionLevel.Optimal);
-        await using (var writer = new StreamWriter(await manifestEntry.OpenAsync(cancellationToken)))
+        string sha256;
+        long size;
+        await using (var target = await zip.CreateEntry(payloadName, payloadCompression).OpenAsync(cancellationToken))
+        await using (var source = File.OpenRead(payloadPath))
+        {
+            (sha256, size) = await CopyHashingAsync(source, target, step, cancellationToken);
+        }
+        var manifest = manifestFor(sha256, size);
+        await using (var writer = new StreamWriter(await zip.CreateEntry(BackupManifest.EntryName, CompressionLevel.Optimal).OpenAsync(cancellationToken)))
         {
             await writer.WriteAsync(manifest.ToJson());
         }
-        var payloadEntry = zip.CreateEntry(manifest.PayloadFile, payloadCompression);
-        await using var target = await payloadEntry.OpenAsync(cancellationToken);
-        await using var source = File.OpenRead(payloadPath);
-        await source.CopyToAsync(target, cancellationToken);
+        return manifest;
     }
 
     /// <summary>The manifest of a backup file; an unreadable file or manifest is an <see cref="InvalidDataException"/> naming why.</summary>
@@ -30,12 +41,18 @@ public static class BackupArchive
     }
 
     /// <summary>Copies the payload out to <paramref name="destination"/> and returns its SHA-256 (lower-case hex) and size.</summary>
-    public static async Task<(string Sha256, long Size)> ExtractPayloadAsync(string file, BackupManifest manifest, string destination, CancellationToken cancellationToken)
+    public static async Task<(string Sha256, long Size)> ExtractPayloadAsync(
+        string file, BackupManifest manifest, string destination, CancellationToken cancellationToken, IProgressStep? step = null)
     {
         await using var zip = await OpenAsync(file, cancellationToken);
         var entry = zip.GetEntry(manifest.PayloadFile) ?? throw new InvalidDataException($"the payload {manifest.PayloadFile} named by the manifest is missing");
         await using var source = await entry.OpenAsync(cancellationToken);
         await using var target = File.Create(destination);
+        return await CopyHashingAsync(source, target, step ?? CliProgress.Silent.Step("", 1), cancellationToken);
+    }
+
+    private static async Task<(string Sha256, long Size)> CopyHashingAsync(Stream source, Stream target, IProgressStep step, CancellationToken cancellationToken)
+    {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 16];
         long size = 0;
@@ -45,6 +62,7 @@ public static class BackupArchive
             hash.AppendData(buffer, 0, read);
             await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             size += read;
+            step.Advance(read);
         }
         return (Convert.ToHexStringLower(hash.GetHashAndReset()), size);
     }

@@ -50,17 +50,20 @@ public sealed class BackupRestorer(
         }
     }
 
-    public async Task<RestoredBackup> RestoreAsync(string file, BackupManifest manifest, CancellationToken cancellationToken)
+    public async Task<RestoredBackup> RestoreAsync(string file, BackupManifest manifest, CancellationToken cancellationToken, CliProgress? progress = null)
     {
+        progress ??= CliProgress.Silent;
         var started = clock.GetTimestamp();
         var before = await AppliedSchemaAsync(cancellationToken);
         string? safety = null;
         if (before != "none")
         {
-            safety = (await writer.CreateAsync(SafetyLabel, cancellationToken)).File;
+            safety = (await writer.CreateAsync(SafetyLabel, cancellationToken, progress)).File;
         }
 
+        var replacing = progress.Step("Restoring", 1);
         await replacer.ReplaceAsync(file, manifest, cancellationToken);
+        replacing.Advance();
 
         var rows = await CheckCountsAsync(manifest, cancellationToken);
         // The backup just restored is the one to go back to if a forward migration fails: no second backup needed.

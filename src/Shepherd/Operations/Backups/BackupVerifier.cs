@@ -13,8 +13,10 @@ namespace Shepherd.Operations.Backups;
 /// </summary>
 public sealed class BackupVerifier(DatabaseTarget target, TimeProvider clock)
 {
-    public async Task<BackupVerification> VerifyAsync(string file, CancellationToken cancellationToken)
+    /// <param name="progress">Bars or lines for a person at the shell; null for a job or a request.</param>
+    public async Task<BackupVerification> VerifyAsync(string file, CancellationToken cancellationToken, CliProgress? progress = null)
     {
+        progress ??= CliProgress.Silent;
         var started = Stopwatch.StartNew();
         var checks = new List<VerificationCheck>();
         long rows = 0;
@@ -34,16 +36,19 @@ public sealed class BackupVerifier(DatabaseTarget target, TimeProvider clock)
             var temp = Path.Combine(Path.GetTempPath(), $"shepherd-verify-{Guid.NewGuid():N}");
             try
             {
-                var (sha256, size) = await BackupArchive.ExtractPayloadAsync(file, manifest, temp, cancellationToken);
+                var (sha256, size) = await BackupArchive.ExtractPayloadAsync(
+                    file, manifest, temp, cancellationToken, progress.Step("Reading and checksumming", manifest.PayloadSize));
                 var checksumOk = string.Equals(sha256, manifest.PayloadSha256, StringComparison.OrdinalIgnoreCase) && size == manifest.PayloadSize;
                 checks.Add(new("checksum", checksumOk, checksumOk
                     ? $"SHA-256 {sha256}"
                     : $"payload checksum mismatch: manifest expects SHA-256 {manifest.PayloadSha256} ({manifest.PayloadSize} bytes), payload has {sha256} ({size} bytes)"));
                 if (checksumOk)
                 {
+                    var restoring = progress.Step("Restoring into a scratch database", 1);
                     var restored = manifest.Provider == DatabaseProvider.Sqlite
                         ? await RestoreSqliteAsync(temp, manifest, checks, cancellationToken)
                         : await RestorePostgresAsync(temp, manifest, checks, cancellationToken);
+                    restoring.Advance();
                     if (restored is not null)
                     {
                         rows = restored.Values.Sum();

@@ -17,8 +17,10 @@ public sealed partial class BackupWriter(
     ShepherdDbContextFactory contexts, DatabaseTarget target, BackupFolder folder, TimeProvider clock,
     SqliteBackupSource sqlite, PostgresBackupSource postgres)
 {
-    public async Task<CreatedBackup> CreateAsync(string? label, CancellationToken cancellationToken)
+    /// <param name="progress">Bars or lines for a person at the shell; null for a job or a request.</param>
+    public async Task<CreatedBackup> CreateAsync(string? label, CancellationToken cancellationToken, CliProgress? progress = null)
     {
+        progress ??= CliProgress.Silent;
         if (label is not null && !LabelPattern().IsMatch(label))
         {
             throw new CommandException($"The label '{label}' cannot be part of a file name: use up to 40 letters, digits, '-' or '_'.");
@@ -38,15 +40,18 @@ public sealed partial class BackupWriter(
         var partial = file + ".partial";
         try
         {
+            var copying = progress.Step("Copying the database", 1);
             var payload = target.Provider == DatabaseProvider.Sqlite
                 ? await sqlite.CopyAsync(temp, cancellationToken)
                 : await postgres.CopyAsync(temp, cancellationToken);
-            var manifest = new BackupManifest(
-                BackupManifest.CurrentFormatVersion, HealthEndpoints.Version, schemaVersion, target.Provider, createdAt, label,
-                payload.FileName, await BackupArchive.Sha256Async(temp, cancellationToken), new FileInfo(temp).Length, payload.RowCounts);
+            copying.Advance();
             // A pg_dump custom file is compressed already; a SQLite file compresses well.
             var compression = target.Provider == DatabaseProvider.Sqlite ? CompressionLevel.Optimal : CompressionLevel.NoCompression;
-            await BackupArchive.WriteAsync(partial, manifest, temp, compression, cancellationToken);
+            var manifest = await BackupArchive.WriteAsync(partial, temp, payload.FileName,
+                (sha256, size) => new BackupManifest(
+                    BackupManifest.CurrentFormatVersion, HealthEndpoints.Version, schemaVersion, target.Provider, createdAt, label,
+                    payload.FileName, sha256, size, payload.RowCounts),
+                compression, progress.Step("Writing the backup file", new FileInfo(temp).Length), cancellationToken);
             // Only a complete file gets the .backup name, so `list` never shows a half-written one as a backup.
             File.Move(partial, file);
             return new CreatedBackup(file, new FileInfo(file).Length, manifest, started.Elapsed);
