@@ -142,14 +142,7 @@ public sealed class MigrateCommand : Command
             Console.WriteLine(to is null ? "Nothing to apply: the database is up to date." : $"Nothing to apply: {to} is already applied.");
             return 0;
         }
-        if (result.BackupFile is not null)
-        {
-            Console.WriteLine($"Backup taken before migrating: {result.BackupFile}");
-        }
-        foreach (var migration in result.Applied)
-        {
-            Console.WriteLine($"  applied  {migration}");
-        }
+        Print(result, "applied");
         Console.WriteLine($"Applied {result.Applied.Count} migration(s) in {result.Duration.TotalSeconds:F1}s.");
         return 0;
     }
@@ -185,16 +178,21 @@ public sealed class MigrateCommand : Command
             return 1;
         }
         var result = await migrator.RevertAsync(to, allowDataLoss, MigrationRequest.Operator("cli migrate down"), cancellationToken);
+        Print(result, "reverted");
+        Console.WriteLine($"Took back {result.Migrations.Count} migration(s) in {result.Duration.TotalSeconds:F1}s; the database is at {plan.Target}.");
+        return 0;
+    }
+
+    private static void Print(MigrationResult result, string verb)
+    {
         if (result.BackupFile is not null)
         {
             Console.WriteLine($"Backup taken before migrating: {result.BackupFile}");
         }
         foreach (var migration in result.Migrations)
         {
-            Console.WriteLine($"  reverted  {migration}");
+            Console.WriteLine($"  {verb}  {migration}");
         }
-        Console.WriteLine($"Took back {result.Migrations.Count} migration(s) in {result.Duration.TotalSeconds:F1}s; the database is at {plan.Target}.");
-        return 0;
     }
 
     private static Task<int> ScriptAsync(IServiceProvider services, string from, string? to)

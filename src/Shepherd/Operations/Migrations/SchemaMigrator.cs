@@ -175,65 +175,54 @@ public sealed class SchemaMigrator(
 
     private async Task RunAsync(IReadOnlyList<Step> steps, string outcome, string appliedBy, CreatedBackup? backup, CancellationToken cancellationToken)
     {
-        var failure = target.Provider == DatabaseProvider.Postgres
-            ? await RunInOneTransactionAsync(steps, outcome, appliedBy, cancellationToken)
-            : await RunOneByOneAsync(steps, outcome, appliedBy, cancellationToken);
-        if (failure is not null)
+        if (await RunStepsAsync(steps, outcome, appliedBy, cancellationToken) is { } failure)
         {
             await HandleFailureAsync(failure, backup, cancellationToken);
         }
     }
 
     /// <summary>
-    /// PostgreSQL: EF applies every step, and each history record is written, inside one transaction of ours; the first
-    /// error rolls all of it back.
+    /// EF moves the database one step at a time, and each step's history row is written after it. On PostgreSQL all
+    /// of it happens inside one transaction of ours, so the first error rolls every step back. On SQLite each step is
+    /// on its own (a table rebuild cannot run inside a transaction) and a failure is undone from the backup.
     /// </summary>
-    private async Task<FailedStep?> RunInOneTransactionAsync(IReadOnlyList<Step> steps, string outcome, string appliedBy, CancellationToken cancellationToken)
-    {
-        await using var db = contexts.Create(null, AuditActor.System);
-        db.Database.SetCommandTimeout(TimeSpan.Zero); // a long migration on a big database is not an error
-        // EF probes for its history table by querying it, and a failed query would abort our transaction: create it first.
-        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var history = new MigrationHistory(db.Database.GetDbConnection(), sqlite: false, transaction.GetDbTransaction());
-        foreach (var step in steps)
-        {
-            var at = clock.GetUtcNow();
-            var started = clock.GetTimestamp();
-            try
-            {
-                await db.Database.MigrateAsync(step.To, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                await transaction.RollbackAsync(CancellationToken.None);
-                return new FailedStep(Entry(step, at, started, appliedBy, MigrationOutcome.Failed, e.Message), e);
-            }
-            await history.RecordAsync(Entry(step, at, started, appliedBy, outcome, null), cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return null;
-    }
-
-    /// <summary>SQLite: EF moves one migration at a time (some SQLite changes cannot run inside a transaction).</summary>
-    private async Task<FailedStep?> RunOneByOneAsync(IReadOnlyList<Step> steps, string outcome, string appliedBy, CancellationToken cancellationToken)
+    private async Task<FailedStep?> RunStepsAsync(IReadOnlyList<Step> steps, string outcome, string appliedBy, CancellationToken cancellationToken)
     {
         // The context is disposed before a failure is handled: a restore must not race an open connection.
         await using var db = contexts.Create(null, AuditActor.System);
-        var history = new MigrationHistory(db);
-        foreach (var step in steps)
+        IDbContextTransaction? transaction = null;
+        if (target.Provider == DatabaseProvider.Postgres)
         {
-            var at = clock.GetUtcNow();
-            var started = clock.GetTimestamp();
-            try
+            db.Database.SetCommandTimeout(TimeSpan.Zero); // a long migration on a big database is not an error
+            // EF probes for its history table by querying it, and a failed query would abort our transaction: create it first.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+            transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        }
+        await using (transaction)
+        {
+            var history = new MigrationHistory(db.Database.GetDbConnection(), sqlite: transaction is null, transaction?.GetDbTransaction());
+            foreach (var step in steps)
             {
-                await db.Database.MigrateAsync(step.To, cancellationToken);
+                var at = clock.GetUtcNow();
+                var started = clock.GetTimestamp();
+                try
+                {
+                    await db.Database.MigrateAsync(step.To, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    if (transaction is not null)
+                    {
+                        await transaction.RollbackAsync(CancellationToken.None);
+                    }
+                    return new FailedStep(Entry(step, at, started, appliedBy, MigrationOutcome.Failed, e.Message), e);
+                }
+                await history.RecordAsync(Entry(step, at, started, appliedBy, outcome, null), cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            if (transaction is not null)
             {
-                return new FailedStep(Entry(step, at, started, appliedBy, MigrationOutcome.Failed, e.Message), e);
+                await transaction.CommitAsync(cancellationToken);
             }
-            await history.RecordAsync(Entry(step, at, started, appliedBy, outcome, null), cancellationToken);
         }
         return null;
     }
