@@ -190,3 +190,31 @@ public sealed class PostgresBackupRestoreTests : BackupRestoreTests
 
     private static string BackupLineOf(string stdout) => Regex.Match(stdout, @"^Backup: (.+)$", RegexOptions.Multiline).Groups[1].Value.Trim();
 }
+
+/// <summary>`backup restore` on SQLite while `shepherd serve` runs on the same file.</summary>
+public sealed class SqliteRestoreWhileServingTests
+{
+    [Fact]
+    public async Task Restore_refuses_while_a_server_runs_on_the_database_and_works_once_it_stopped()
+    {
+        await using var db = new SqliteCliDatabase();
+        (await db.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
+        var create = await db.RunAsync("backup", "create");
+        create.ExitCode.ShouldBe(0, create.ToString());
+        var backup = Regex.Match(create.Stdout, @"^Backup: (.+)$", RegexOptions.Multiline).Groups[1].Value.Trim();
+
+        await using (var server = await ServeProcess.StartAsync(db.Environment))
+        {
+            var refused = await db.RunAsync("backup", "restore", backup, "--yes");
+
+            refused.ExitCode.ShouldBe(1, refused.ToString());
+            refused.Stderr.ShouldContain("A Shepherd server or worker is running on");
+            refused.Stderr.ShouldContain("stop it first");
+            Directory.GetFiles(Path.GetDirectoryName(backup)!, $"*-{BackupRestorer.SafetyLabel}{BackupFolder.Extension}").ShouldBeEmpty();
+            server.HasExited.ShouldBeFalse();
+        }
+
+        var restore = await db.RunAsync("backup", "restore", backup, "--yes");
+        restore.ExitCode.ShouldBe(0, restore.ToString());
+    }
+}

@@ -28,6 +28,7 @@ public sealed class BackupRestorer(
     /// <summary>Refuses a backup of another provider, or one made by a newer Shepherd whose schema this build cannot know.</summary>
     public async Task CheckCompatibleAsync(BackupManifest manifest, CancellationToken cancellationToken)
     {
+        EnsureNotInUse();
         if (manifest.Provider != target.Provider)
         {
             throw new CommandException(
@@ -53,6 +54,7 @@ public sealed class BackupRestorer(
     public async Task<RestoredBackup> RestoreAsync(string file, BackupManifest manifest, CancellationToken cancellationToken, CliProgress? progress = null)
     {
         progress ??= CliProgress.Silent;
+        EnsureNotInUse();
         var started = clock.GetTimestamp();
         var before = await AppliedSchemaAsync(cancellationToken);
         string? safety = null;
@@ -72,6 +74,16 @@ public sealed class BackupRestorer(
             cancellationToken);
         var after = await AppliedSchemaAsync(cancellationToken);
         return new RestoredBackup(manifest, rows, before, after, migrated.Applied, safety, clock.GetElapsedTime(started));
+    }
+
+    /// <summary>SQLite: the file is replaced, so no server or worker may have it open.</summary>
+    private void EnsureNotInUse()
+    {
+        if (target.SqliteFile is { } file && SqliteFiles.IsInUse(file))
+        {
+            throw new CommandException(
+                $"A Shepherd server or worker is running on {file}: stop it first (e.g. `systemctl stop shepherd`), because restoring replaces the file under it. Nothing was changed.");
+        }
     }
 
     private async Task<long> CheckCountsAsync(BackupManifest manifest, CancellationToken cancellationToken)

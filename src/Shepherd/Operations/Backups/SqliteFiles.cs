@@ -50,6 +50,31 @@ public static class SqliteFiles
         DeleteSidecars(live);
     }
 
+    /// <summary>
+    /// Marks the database as in use by a running server or worker until the stream is disposed: a shared lock on
+    /// <c>&lt;file&gt;.in-use</c>, which any number of processes can hold together and the OS drops with the process.
+    /// </summary>
+    public static FileStream HoldInUse(string databaseFile) =>
+        new(databaseFile + ".in-use", FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite); // read access: a shared lock
+
+    /// <summary>True while a server or worker holds <see cref="HoldInUse"/> on the database (an exclusive lock cannot be had).</summary>
+    public static bool IsInUse(string databaseFile)
+    {
+        if (!File.Exists(databaseFile + ".in-use"))
+        {
+            return false;
+        }
+        try
+        {
+            using var exclusive = new FileStream(databaseFile + ".in-use", FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
     public static void DeleteSidecars(string databaseFile)
     {
         File.Delete(databaseFile + "-wal");

@@ -353,10 +353,33 @@ public sealed class SchemaMigrator(
     }
 }
 
-/// <summary>Runs the startup migration policy before the web server takes requests.</summary>
-public sealed class DatabaseStartup(SchemaMigrator migrator) : IHostedService
+/// <summary>
+/// Runs the startup migration policy before the web server takes requests (and before the worker's jobs start).
+/// On SQLite it then marks the database file as in use for as long as the process runs (<see cref="SqliteFiles.HoldInUse"/>),
+/// so that `backup restore` refuses to swap the file under a running server.
+/// </summary>
+public sealed class DatabaseStartup(SchemaMigrator migrator, DatabaseTarget target) : IHostedService, IDisposable
 {
-    public Task StartAsync(CancellationToken cancellationToken) => migrator.EnsureReadyAtStartupAsync(cancellationToken);
+    private FileStream? _inUse;
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await migrator.EnsureReadyAtStartupAsync(cancellationToken);
+        if (target.SqliteFile is { } file)
+        {
+            _inUse = SqliteFiles.HoldInUse(file);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _inUse?.Dispose();
+        _inUse = null;
+    }
 }
