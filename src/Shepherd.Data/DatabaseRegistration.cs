@@ -23,8 +23,10 @@ public static class DatabaseRegistration
             configuration,
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value,
             sp.GetRequiredService<DataFolder>()));
+        services.AddMetrics();
+        services.AddSingleton<DatabaseCommandMetrics>();
         services.AddPooledDbContextFactory<ShepherdDbContext>((sp, options) =>
-            sp.GetRequiredService<DatabaseTarget>().Configure(options));
+            sp.GetRequiredService<DatabaseTarget>().Configure(options, sp.GetRequiredService<DatabaseCommandMetrics>()));
         services.AddSingleton<ShepherdDbContextFactory>();
         services.AddScoped<TenantContext>();
         services.AddScoped(sp => sp.GetRequiredService<ShepherdDbContextFactory>().Create(sp.GetRequiredService<TenantContext>()));
@@ -89,7 +91,7 @@ public sealed record DatabaseTarget(DatabaseProvider Provider, string Connection
             : throw new SettingsException($"Shepherd__Database__MigrationsAssembly names {path}, which does not exist. Unset it to use the built-in migrations.");
     }
 
-    public void Configure(DbContextOptionsBuilder options)
+    public void Configure(DbContextOptionsBuilder options, DatabaseCommandMetrics? metrics = null)
     {
         var migrations = LoadMigrationsAssembly();
         if (Provider == DatabaseProvider.Postgres)
@@ -110,6 +112,10 @@ public sealed record DatabaseTarget(DatabaseProvider Provider, string Connection
                 .AddInterceptors(new SqlitePragmas(Options));
         }
         options.UseSnakeCaseNamingConvention();
+        if (metrics is not null)
+        {
+            options.AddInterceptors(metrics);
+        }
         // Shepherd applies PostgreSQL migrations inside a transaction of its own, so that a run is all or nothing.
         options.ConfigureWarnings(w => w.Ignore(RelationalEventId.MigrationsUserTransactionWarning));
     }

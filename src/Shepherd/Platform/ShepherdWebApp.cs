@@ -12,6 +12,7 @@ using Shepherd.Operations.Backups;
 using Shepherd.Operations.Health;
 using Shepherd.Operations.Jobs;
 using Shepherd.Operations.Migrations;
+using Shepherd.Operations.Telemetry;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
 
@@ -44,6 +45,7 @@ public static class ShepherdWebApp
         builder.Services.AddValidation();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>());
         builder.Services.AddShepherdHealthChecks();
+        builder.Services.AddShepherdTelemetry(builder.Configuration);
 
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
@@ -55,7 +57,9 @@ public static class ShepherdWebApp
             .AddPolicy(ApiScopes.PlatformReadPolicy, p => p.RequireAuthenticatedUser()
                 .RequireClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator).RequireClaim(ApiScopes.ClaimType, ApiScopes.Read))
             .AddPolicy(ApiScopes.PlatformWritePolicy, p => p.RequireAuthenticatedUser()
-                .RequireClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator).RequireClaim(ApiScopes.ClaimType, ApiScopes.Write));
+                .RequireClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator).RequireClaim(ApiScopes.ClaimType, ApiScopes.Write))
+            .AddPolicy(ApiScopes.MonitoringPolicy, p => p.RequireAuthenticatedUser()
+                .RequireAssertion(c => c.User.HasClaim(ApiScopes.ClaimType, ApiScopes.Monitoring) || c.User.HasClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator)));
 
         var app = builder.Build();
         // Request logging outermost, so it records the status the client finally got.
@@ -71,6 +75,7 @@ public static class ShepherdWebApp
         app.MapScalarApiReference("/api/reference").AllowAnonymous();
         app.MapShepherdHealth();
         app.MapBackupEndpoints();
+        app.MapShepherdMetrics();
         app.MapShepherdApi();
         app.MapGet("/", () => TypedResults.Redirect("/api/reference")).AllowAnonymous().ExcludeFromDescription();
         return app;

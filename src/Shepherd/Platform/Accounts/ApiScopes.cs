@@ -25,4 +25,7 @@ public static class ApiScopes
 
     /// <summary>The same with write: creating and verifying backups.</summary>
     public const string PlatformWritePolicy = "platform.write";
+
+    /// <summary>Monitoring (metrics, detailed health): a token with the monitoring scope, or a platform administrator's.</summary>
+    public const string MonitoringPolicy = "monitoring";
 }

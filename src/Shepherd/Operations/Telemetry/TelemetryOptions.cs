@@ -1,0 +1,13 @@
+namespace Shepherd.Operations.Telemetry;
+
+/// <summary>Settings under Shepherd:Telemetry.</summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "Shepherd:Telemetry";
+
+    /// <summary>An OTLP collector (e.g. http://otel-collector:4317); metrics are pushed there too when set. /metrics is always there.</summary>
+    public Uri? OtlpEndpoint { get; set; }
+
+    /// <summary>How old the business counts (people, families, check-ins today) may be before a scrape reads them again.</summary>
+    public TimeSpan BusinessRefresh { get; set; } = TimeSpan.FromMinutes(1);
+}
