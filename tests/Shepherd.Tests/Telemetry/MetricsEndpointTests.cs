@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Shepherd.Data;
+using Shepherd.Platform.Accounts;
+using Shepherd.Tests.Infrastructure;
+using Shouldly;
+
+namespace Shepherd.Tests.Telemetry;
+
+/// <summary>
+/// A host of its own (SQLite) whose business counts are read on every scrape, so they can be compared exactly with
+/// what the test created: the shared test apps hold every other test's organizations and cache counts for a minute.
+/// </summary>
+public sealed class TelemetryApp : ShepherdApp
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "shepherd-tests", Guid.NewGuid().ToString("N"));
+
+    public TelemetryApp()
+    {
+        Settings["Shepherd:DataFolder"] = _folder;
+        Settings["Shepherd:Database:Provider"] = "Sqlite";
+        Settings["Shepherd:Telemetry:BusinessRefresh"] = "00:00:00";
+    }
+
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean from the temp folder.
+        }
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>GET /metrics: Prometheus text for monitoring tokens only, with HTTP, database and business metrics in it.</summary>
+public sealed partial class MetricsEndpointTests(TelemetryApp app) : IClassFixture<TelemetryApp>
+{
+    [Fact]
+    public async Task Metrics_without_a_token_are_refused_with_401()
+    {
+        using var http = app.CreateClient();
+        using var response = await http.GetAsync("/metrics", TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Metrics_with_a_read_write_token_are_forbidden()
+    {
+        using var api = await app.NewOrganizationAsync([ApiScopes.Read, ApiScopes.Write], cancellationToken: TestContext.Current.CancellationToken);
+        using var response = await api.GetAsync("/metrics");
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_monitoring_token_gets_prometheus_text_with_the_route_just_called_and_database_timings()
+    {
+        using var api = await app.NewOrganizationAsync(cancellationToken: TestContext.Current.CancellationToken);
+        (await api.GetAsync("/api/v1/campuses")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var text = await ScrapeAsync();
+
+        text.ShouldContain("# TYPE http_server_request_duration_seconds histogram");
+        HttpRouteCount(text, "GET", "/api/v1/campuses").ShouldBeGreaterThan(0, text);
+        text.ShouldContain("# TYPE shepherd_db_command_duration_seconds histogram");
+        Regex.IsMatch(text, @"shepherd_db_command_duration_seconds_count\{[^}]*db_command_kind=""select""[^}]*\} [1-9]").ShouldBeTrue(text);
+        text.ShouldContain("process_cpu_time_seconds");
+        text.ShouldContain("dotnet_gc_collections_total");
+    }
+
+    [Fact]
+    public async Task The_business_gauges_count_people_families_and_check_ins_today_across_organizations()
+    {
+        var before = Business(await ScrapeAsync());
+        using var first = await app.NewOrganizationAsync(cancellationToken: TestContext.Current.CancellationToken);
+        using var second = await app.NewOrganizationAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var ann = await PersonAsync(first, "Ann");
+        await PersonAsync(first, "Bob");
+        await PersonAsync(second, "Cy");
+        await first.CreateAsync("/api/v1/families", new { name = "Ashby" });
+        var campus = await first.CreateAsync("/api/v1/campuses", new { name = "Main" });
+        var service = await first.CreateAsync("/api/v1/services", new { campusId = campus["id"]!.GetValue<long>(), name = "Sunday", kind = "worship", startsAt = "2026-11-22T10:00:00Z" });
+        await first.CreateAsync($"/api/v1/services/{service["id"]}/attendance", new { personId = ann });
+
+        var after = Business(await ScrapeAsync());
+
+        (after.People - before.People).ShouldBe(3);
+        (after.Families - before.Families).ShouldBe(1);
+        (after.CheckInsToday - before.CheckInsToday).ShouldBe(1);
+    }
+
+    private async Task<string> ScrapeAsync()
+    {
+        using var monitor = await app.NewOrganizationAsync([ApiScopes.Monitoring], cancellationToken: TestContext.Current.CancellationToken);
+        using var response = await monitor.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        return text;
+    }
+
+    private static async Task<long> PersonAsync(ApiClient api, string first) =>
+        (await api.CreateAsync("/api/v1/people", new { firstName = first, lastName = "Metrics" }))["id"]!.GetValue<long>();
+
+    private static (long People, long Families, long CheckInsToday) Business(string text) =>
+        (Gauge(text, "shepherd_people"), Gauge(text, "shepherd_families"), Gauge(text, "shepherd_checkins_today"));
+
+    private static long Gauge(string text, string name)
+    {
+        var match = Regex.Match(text, $@"^{name}(?:\{{[^}}]*\}})? (\S+)", RegexOptions.Multiline);
+        match.Success.ShouldBeTrue($"{name} not in:\n{text}");
+        return (long)double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The request count of http_server_request_duration_seconds for one method and route (route patterns may carry a leading and a trailing slash).</summary>
+    internal static long HttpRouteCount(string text, string method, string route) =>
+        HttpCountLine().Matches(text)
+            .Where(m => m.Groups["labels"].Value.Contains($"http_request_method=\"{method}\"", StringComparison.Ordinal)
+                && Regex.IsMatch(m.Groups["labels"].Value, $"http_route=\"/?{Regex.Escape(route.Trim('/'))}/?\""))
+            .Sum(m => long.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture));
+
+    [GeneratedRegex(@"^http_server_request_duration_seconds_count\{(?<labels>[^}]*)\} (?<value>\d+)", RegexOptions.Multiline)]
+    private static partial Regex HttpCountLine();
+}
