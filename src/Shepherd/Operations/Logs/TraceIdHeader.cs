@@ -14,7 +14,13 @@ public sealed class TraceIdHeader(RequestDelegate next)
     {
         if (Activity.Current is { } activity)
         {
-            context.Response.Headers[Name] = activity.TraceId.ToHexString();
+            // Set as the headers go out: the exception handler clears headers set earlier when it writes an error response.
+            var traceId = activity.TraceId.ToHexString();
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers[Name] = traceId;
+                return Task.CompletedTask;
+            });
         }
         return next(context);
     }
