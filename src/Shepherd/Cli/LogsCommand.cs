@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Shepherd.Data;
@@ -11,7 +12,12 @@ namespace Shepherd.Cli;
 /// <summary>`shepherd logs analyze`: what Shepherd's own JSON logs say about traffic, errors, slowness and failed sign-ins.</summary>
 public sealed class LogsCommand : Command
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        // Templates and times as written ("{Path}", "+00:00"), not \u-escaped: this is read by people and jq, not embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public LogsCommand() : base("logs", "Read Shepherd's log files.")
     {
@@ -82,45 +88,57 @@ public sealed class LogsCommand : Command
     private static void Print(LogReport report)
     {
         var console = AnsiConsole.Console;
-        console.MarkupLine($"[bold]{report.Files.Count} file(s)[/], {report.Lines:N0} lines" +
-            (report.Since is { } s ? $" ({report.LinesBeforeSince:N0} before {s.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC skipped)" : "") +
-            (report.MalformedLines > 0 ? $", [yellow]{report.MalformedLines:N0} malformed (skipped)[/]" : ""));
+        // One short fact per line: redirected output is 80 columns wide and Spectre wraps longer lines.
+        console.MarkupLine($"[bold]{report.Files.Count} file(s)[/], {report.Lines:N0} lines");
+        if (report.Since is { } since)
+        {
+            console.MarkupLine($"Since {since.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC ({report.LinesBeforeSince:N0} older lines skipped)");
+        }
+        if (report.MalformedLines > 0)
+        {
+            console.MarkupLine($"[yellow]Malformed lines (skipped): {report.MalformedLines:N0}[/]");
+        }
         console.MarkupLine($"Requests: [bold]{report.Requests:N0}[/]   5xx: [bold]{report.ServerErrors:N0}[/]   error rate: [bold]{report.ErrorRate:P2}[/]");
 
-        var busiest = new Table().Title("Top endpoints by count").AddColumns("Endpoint", "Requests", "5xx", "p95 ms");
+        console.MarkupLine("[bold]Top endpoints by count[/]");
+        var busiest = new Table().AddColumns("Endpoint", "Requests", "5xx", "p95 ms");
         foreach (var e in report.TopEndpointsByCount)
         {
             busiest.AddRow(Markup.Escape(e.Endpoint), $"{e.Count:N0}", $"{e.ServerErrors:N0}", $"{e.P95Ms:N1}");
         }
         console.Write(busiest);
-        var slowest = new Table().Title("Top endpoints by p95 duration").AddColumns("Endpoint", "p95 ms", "Requests");
+        console.MarkupLine("[bold]Top endpoints by p95 duration[/]");
+        var slowest = new Table().AddColumns("Endpoint", "p95 ms", "Requests");
         foreach (var e in report.TopEndpointsByP95)
         {
             slowest.AddRow(Markup.Escape(e.Endpoint), $"{e.P95Ms:N1}", $"{e.Count:N0}");
         }
         console.Write(slowest);
-        var errors = new Table().Title("Top errors").AddColumns("Count", "Exception", "Message template", "Last (UTC)");
+        console.MarkupLine("[bold]Top errors[/]");
+        var errors = new Table().AddColumns("Count", "Exception", "Message template", "Last (UTC)");
         foreach (var e in report.ErrorGroups)
         {
             errors.AddRow($"{e.Count:N0}", Markup.Escape(e.ExceptionType ?? "-"), Markup.Escape(e.MessageTemplate ?? "-"),
                 e.Last.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
         }
         console.Write(errors);
-        var slow = new Table().Title($"Slow requests (> {report.SlowThresholdMs:N0} ms): {report.SlowRequestCount:N0}")
-            .AddColumns("Time (UTC)", "Endpoint", "Status", "ms", "Trace id");
+        console.MarkupLine($"[bold]Slow requests (> {report.SlowThresholdMs:N0} ms): {report.SlowRequestCount:N0}[/]");
+        var slow = new Table().AddColumns("Time (UTC)", "Endpoint", "Status", "ms", "Trace id");
         foreach (var r in report.SlowestRequests)
         {
             slow.AddRow(r.Timestamp.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Markup.Escape(r.Endpoint),
                 $"{r.StatusCode}", $"{r.ElapsedMs:N0}", r.TraceId ?? "-");
         }
         console.Write(slow);
-        var signIns = new Table().Title("Failed sign-ins by IP").AddColumns("IP", "Failures");
+        console.MarkupLine("[bold]Failed sign-ins by IP[/]");
+        var signIns = new Table().AddColumns("IP", "Failures");
         foreach (var f in report.FailedSignInsByIp)
         {
             signIns.AddRow(Markup.Escape(f.Ip), $"{f.Count:N0}");
         }
         console.Write(signIns);
-        var bursts = new Table().Title($"5xx bursts (minutes with >= {report.BurstThreshold})").AddColumns("Minute (UTC)", "5xx");
+        console.MarkupLine($"[bold]5xx bursts (minutes with >= {report.BurstThreshold})[/]");
+        var bursts = new Table().AddColumns("Minute (UTC)", "5xx");
         foreach (var b in report.ServerErrorBursts)
         {
             bursts.AddRow(b.Minute.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), $"{b.ServerErrors:N0}");

@@ -54,7 +54,7 @@ public sealed record LogLine(
         }
     }
 
-    /// <summary>The first line of a .NET exception's text is "Namespace.TypeName: message".</summary>
+    /// <summary>The first line of a .NET exception's text is "Namespace.TypeName: message" or "Namespace.TypeName (0x80004005): message".</summary>
     private static string? ExceptionTypeOf(string? exception)
     {
         if (string.IsNullOrEmpty(exception))
@@ -67,8 +67,8 @@ public sealed record LogLine(
         {
             firstLine = firstLine[..end];
         }
-        var colon = firstLine.IndexOf(':');
-        return (colon >= 0 ? firstLine[..colon] : firstLine).Trim().ToString();
+        var typeEnd = firstLine.IndexOfAny(':', ' ');
+        return (typeEnd >= 0 ? firstLine[..typeEnd] : firstLine).Trim().ToString();
     }
 
     /// <summary>Microsoft.Extensions.Logging events arrive as <c>"EventId": {"Id": 1, "Name": "SignInFailed"}</c>.</summary>
