@@ -18,6 +18,7 @@ public static class ShepherdCommandLine
         root.Subcommands.Add(new AdminCommand());
         root.Subcommands.Add(new SeedDemoCommand());
         root.Subcommands.Add(new BackupCommand());
+        root.Subcommands.Add(new LogsCommand());
         root.SetAction(async (parse, cancellationToken) =>
         {
             // Unknown words are most likely a mistyped command: say so instead of starting a server.

@@ -5,12 +5,12 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 using Serilog;
-using Serilog.Formatting.Compact;
 using Shepherd.Data;
 using Shepherd.Features;
 using Shepherd.Operations.Backups;
 using Shepherd.Operations.Health;
 using Shepherd.Operations.Jobs;
+using Shepherd.Operations.Logs;
 using Shepherd.Operations.Migrations;
 using Shepherd.Operations.Telemetry;
 using Shepherd.Platform.Accounts;
@@ -33,7 +33,7 @@ public static class ShepherdWebApp
             builder.WebHost.UseUrls("http://localhost:5000");
         }
 
-        builder.Services.AddSerilog((services, logger) => ConfigureLogging(logger, builder.Configuration, services));
+        builder.Services.AddSerilog((services, logger) => ShepherdLogging.Configure(logger, builder.Configuration, builder.Environment, services));
         builder.Services.AddShepherdCore(builder.Configuration);
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddShepherdJobs(builder.Configuration);
@@ -63,7 +63,8 @@ public static class ShepherdWebApp
 
         var app = builder.Build();
         // Request logging outermost, so it records the status the client finally got.
-        app.UseSerilogRequestLogging();
+        app.UseSerilogRequestLogging(ShepherdLogging.ConfigureRequestLogging);
+        app.UseMiddleware<TraceIdHeader>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<StorableQueryText>();
@@ -86,23 +87,5 @@ public static class ShepherdWebApp
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.Converters.Add(new StorableStringConverter());
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-    }
-
-    private static void ConfigureLogging(LoggerConfiguration logger, IConfiguration configuration, IServiceProvider services)
-    {
-        var folder = services.GetRequiredService<DataFolder>();
-        logger.ReadFrom.Configuration(configuration)
-            .Enrich.FromLogContext()
-            .WriteTo.File(new CompactJsonFormatter(), Path.Combine(folder.Logs, "shepherd-.json"),
-                rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14);
-        // People read the console on a terminal; log collectors read it everywhere else.
-        if (Console.IsOutputRedirected)
-        {
-            logger.WriteTo.Console(new CompactJsonFormatter());
-        }
-        else
-        {
-            logger.WriteTo.Console();
-        }
     }
 }
