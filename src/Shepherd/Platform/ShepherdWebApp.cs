@@ -55,7 +55,9 @@ public static class ShepherdWebApp
             .AddPolicy(ApiScopes.PlatformReadPolicy, p => p.RequireAuthenticatedUser()
                 .RequireClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator).RequireClaim(ApiScopes.ClaimType, ApiScopes.Read))
             .AddPolicy(ApiScopes.PlatformWritePolicy, p => p.RequireAuthenticatedUser()
-                .RequireClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator).RequireClaim(ApiScopes.ClaimType, ApiScopes.Write));
+                .RequireClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator).RequireClaim(ApiScopes.ClaimType, ApiScopes.Write))
+            .AddPolicy(ApiScopes.MonitoringPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
+                c.User.HasClaim(ApiScopes.ClaimType, ApiScopes.Monitoring) || c.User.HasClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator)));
 
         var app = builder.Build();
         // Request logging outermost, so it records the status the client finally got.

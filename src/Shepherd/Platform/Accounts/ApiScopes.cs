@@ -25,4 +25,7 @@ public static class ApiScopes
 
     /// <summary>The same with write: creating and verifying backups.</summary>
     public const string PlatformWritePolicy = "platform.write";
+
+    /// <summary>The detailed health of the instance: a token with <see cref="Monitoring"/>, or a platform administrator's token.</summary>
+    public const string MonitoringPolicy = "monitoring";
 }
