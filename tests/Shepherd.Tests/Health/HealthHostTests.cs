@@ -1,21 +1,15 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Shepherd.Operations.Health;
-using Shepherd.Operations.Maintenance;
 using Shepherd.Operations.Migrations;
 using Shepherd.Platform;
-using Shepherd.Platform.Accounts;
 using Shepherd.Tests.Cli;
 using Shepherd.Tests.Infrastructure;
-using Shepherd.Tests.Jobs;
 using Shouldly;
 
 namespace Shepherd.Tests.Health;
