@@ -7,8 +7,8 @@ using Shepherd.Platform;
 
 namespace Shepherd.Tests.Infrastructure;
 
-/// <summary>Shepherd on a fresh SQLite file in a temporary data folder.</summary>
-public sealed class SqliteApp : ShepherdApp
+/// <summary>Shepherd on a fresh SQLite file in a temporary data folder (a subclass adds settings of its own).</summary>
+public class SqliteApp : ShepherdApp
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "shepherd-tests", Guid.NewGuid().ToString("N"));
 

@@ -13,33 +13,9 @@ namespace Shepherd.Tests.Telemetry;
 /// A host of its own (SQLite) whose business counts are read on every scrape, so they can be compared exactly with
 /// what the test created: the shared test apps hold every other test's organizations and cache counts for a minute.
 /// </summary>
-public sealed class TelemetryApp : ShepherdApp
+public sealed class TelemetryApp : SqliteApp
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "shepherd-tests", Guid.NewGuid().ToString("N"));
-
-    public TelemetryApp()
-    {
-        Settings["Shepherd:DataFolder"] = _folder;
-        Settings["Shepherd:Database:Provider"] = "Sqlite";
-        Settings["Shepherd:Telemetry:BusinessRefresh"] = "00:00:00";
-    }
-
-    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS to clean from the temp folder.
-        }
-        GC.SuppressFinalize(this);
-    }
+    public TelemetryApp() => Settings["Shepherd:Telemetry:BusinessRefresh"] = "00:00:00";
 }
 
 /// <summary>GET /metrics: Prometheus text for monitoring tokens only, with HTTP, database and business metrics in it.</summary>
