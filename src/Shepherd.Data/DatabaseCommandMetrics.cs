@@ -7,7 +7,8 @@ namespace Shepherd.Data;
 /// <summary>
 /// The meter "Shepherd.Database": how long each database command took, as the histogram shepherd.db.command.duration
 /// (seconds), tagged only with the kind of command (select, insert, update, delete, other) so the series stay few.
-/// Failed commands count too: a slow timeout is exactly what the histogram is for.
+/// Failed commands count too: a slow timeout is exactly what the histogram is for. Each command is also handed to the
+/// <see cref="IDatabaseCommandObserver"/> when one is registered, with its text (never its parameter values).
 /// </summary>
 public sealed class DatabaseCommandMetrics : DbCommandInterceptor
 {
@@ -15,9 +16,11 @@ public sealed class DatabaseCommandMetrics : DbCommandInterceptor
     public const string KindTag = "db.command.kind";
 
     private readonly Histogram<double> _duration;
+    private readonly IDatabaseCommandObserver? _observer;
 
-    public DatabaseCommandMetrics(IMeterFactory meters)
+    public DatabaseCommandMetrics(IMeterFactory meters, IDatabaseCommandObserver? observer = null)
     {
+        _observer = observer;
         var meter = meters.Create(MeterName);
         _duration = meter.CreateHistogram<double>("shepherd.db.command.duration", unit: "s",
             description: "Duration of database commands, by kind (select, insert, update, delete, other).",
@@ -60,16 +63,17 @@ public sealed class DatabaseCommandMetrics : DbCommandInterceptor
         return ValueTask.FromResult(result);
     }
 
-    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Record(command, eventData.Duration);
+    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Record(command, eventData.Duration, failed: true);
 
     public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        Record(command, eventData.Duration);
+        Record(command, eventData.Duration, failed: true);
         return Task.CompletedTask;
     }
 
-    private void Record(DbCommand command, TimeSpan duration)
+    private void Record(DbCommand command, TimeSpan duration, bool failed = false)
     {
+        _observer?.Executed(command.CommandText, duration, failed);
         if (_duration.Enabled)
         {
             _duration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>(KindTag, KindOf(command.CommandText)));

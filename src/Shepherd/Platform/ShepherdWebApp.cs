@@ -12,6 +12,7 @@ using Shepherd.Operations.Health;
 using Shepherd.Operations.Jobs;
 using Shepherd.Operations.Logs;
 using Shepherd.Operations.Migrations;
+using Shepherd.Operations.Monitoring;
 using Shepherd.Operations.Telemetry;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
@@ -33,7 +34,11 @@ public static class ShepherdWebApp
             builder.WebHost.UseUrls("http://localhost:5000");
         }
 
-        builder.Services.AddSerilog((services, logger) => ShepherdLogging.Configure(logger, builder.Configuration, builder.Environment, services));
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            ShepherdLogging.Configure(logger, builder.Configuration, builder.Environment, services);
+            logger.WriteToErrorGroups(services);
+        }, preserveStaticLogger: true);
         builder.Services.AddShepherdCore(builder.Configuration);
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddShepherdJobs(builder.Configuration);
@@ -46,6 +51,7 @@ public static class ShepherdWebApp
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>());
         builder.Services.AddShepherdHealthChecks();
         builder.Services.AddShepherdTelemetry(builder.Configuration);
+        builder.Services.AddShepherdMonitoring();
 
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
@@ -63,7 +69,12 @@ public static class ShepherdWebApp
 
         var app = builder.Build();
         // Request logging outermost, so it records the status the client finally got.
-        app.UseSerilogRequestLogging(ShepherdLogging.ConfigureRequestLogging);
+        app.UseSerilogRequestLogging(o =>
+        {
+            ShepherdLogging.ConfigureRequestLogging(o);
+            // This host's logger, not the static one: several hosts may share a process (the tests do).
+            o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+        });
         app.UseMiddleware<TraceIdHeader>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -77,6 +88,7 @@ public static class ShepherdWebApp
         app.MapShepherdHealth();
         app.MapBackupEndpoints();
         app.MapShepherdMetrics();
+        app.MapShepherdMonitoring();
         app.MapShepherdApi();
         app.MapGet("/", () => TypedResults.Redirect("/api/reference")).AllowAnonymous().ExcludeFromDescription();
         return app;
