@@ -21,6 +21,9 @@ namespace Shepherd.Platform;
 /// <summary>Builds the web host for `serve`: services, then the request pipeline. Tests build the same app.</summary>
 public static class ShepherdWebApp
 {
+    /// <summary>Shepherd:Logs:RequestLogging (default true): one log line per request.</summary>
+    public const string RequestLoggingSetting = "RequestLogging";
+
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -62,8 +65,12 @@ public static class ShepherdWebApp
                 .RequireAssertion(c => c.User.HasClaim(ApiScopes.ClaimType, ApiScopes.Monitoring) || c.User.HasClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator)));
 
         var app = builder.Build();
-        // Request logging outermost, so it records the status the client finally got.
-        app.UseSerilogRequestLogging(ShepherdLogging.ConfigureRequestLogging);
+        // Request logging outermost, so it records the status the client finally got. Shepherd:Logs:RequestLogging=false
+        // drops the per-request line only: warnings and errors are still logged.
+        if (app.Configuration.GetValue($"{LogSettings.Section}:{RequestLoggingSetting}", true))
+        {
+            app.UseSerilogRequestLogging(ShepherdLogging.ConfigureRequestLogging);
+        }
         app.UseMiddleware<TraceIdHeader>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
