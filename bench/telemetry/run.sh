@@ -6,12 +6,12 @@
 # the two (on/off, then off/on, ...) against machine noise; the overhead is 1 - the median of the per-round
 # throughput ratios on/off. Goal: < 5 %. Exits non-zero only when the benchmark cannot run, never for missing the goal.
 # Usage: bench/telemetry/run.sh [--members N] [--rounds R] [--seconds S] [--warmup S] [--connections C] [--no-pin]
-#   defaults: 2000 members, 5 rounds of 10 s per server, 5 s warm-up per server, 8 connections; on a machine with at
+#   defaults: 2000 members, 5 rounds of 10 s per server, 15 s warm-up per server (JIT tiering), 8 connections; on a machine with at
 #   least 2 CPUs both servers are pinned to CPU 0 and wrk to CPU 1 (only one server is loaded at a time).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-members=2000 rounds=5 seconds=10 warmup=5 connections=8 pin=1
+members=2000 rounds=5 seconds=10 warmup=15 connections=8 pin=1
 while (($#)); do
   case $1 in
     --members) members=$2; shift 2 ;;
