@@ -22,6 +22,9 @@ namespace Shepherd.Platform;
 /// <summary>Builds the web host for `serve`: services, then the request pipeline. Tests build the same app.</summary>
 public static class ShepherdWebApp
 {
+    /// <summary>Shepherd:Logs:RequestLogging (default true): one log line per request.</summary>
+    public const string RequestLoggingSetting = "RequestLogging";
+
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -51,7 +54,7 @@ public static class ShepherdWebApp
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>());
         builder.Services.AddShepherdHealthChecks();
         builder.Services.AddShepherdTelemetry(builder.Configuration);
-        builder.Services.AddShepherdMonitoring();
+        builder.Services.AddShepherdMonitoring(builder.Configuration);
 
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
@@ -68,13 +71,17 @@ public static class ShepherdWebApp
                 .RequireAssertion(c => c.User.HasClaim(ApiScopes.ClaimType, ApiScopes.Monitoring) || c.User.HasClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator)));
 
         var app = builder.Build();
-        // Request logging outermost, so it records the status the client finally got.
-        app.UseSerilogRequestLogging(o =>
+        // Request logging outermost, so it records the status the client finally got. Shepherd:Logs:RequestLogging=false
+        // drops the per-request line only: warnings and errors are still logged.
+        if (app.Configuration.GetValue($"{LogSettings.Section}:{RequestLoggingSetting}", true))
         {
-            ShepherdLogging.ConfigureRequestLogging(o);
-            // This host's logger, not the static one: several hosts may share a process (the tests do).
-            o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
-        });
+            app.UseSerilogRequestLogging(o =>
+            {
+                ShepherdLogging.ConfigureRequestLogging(o);
+                // This host's logger, not the static one: several hosts may share a process (the tests do).
+                o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            });
+        }
         app.UseMiddleware<TraceIdHeader>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

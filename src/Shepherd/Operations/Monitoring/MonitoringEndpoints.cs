@@ -1,5 +1,6 @@
 using Serilog;
 using Shepherd.Data;
+using Shepherd.Operations.Telemetry;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
 
@@ -13,8 +14,13 @@ namespace Shepherd.Operations.Monitoring;
 /// </summary>
 public static class MonitoringEndpoints
 {
-    public static IServiceCollection AddShepherdMonitoring(this IServiceCollection services)
+    /// <summary>Registers the in-process monitors, unless Shepherd:Telemetry:Enabled is false (then the API answers 404).</summary>
+    public static IServiceCollection AddShepherdMonitoring(this IServiceCollection services, IConfiguration configuration)
     {
+        if (!configuration.GetValue($"{TelemetryOptions.Section}:{nameof(TelemetryOptions.Enabled)}", true))
+        {
+            return services;
+        }
         services.AddSingleton<RequestMonitor>();
         services.AddSingleton<QueryMonitor>();
         services.AddSingleton<IDatabaseCommandObserver>(sp => sp.GetRequiredService<QueryMonitor>());
@@ -33,7 +39,10 @@ public static class MonitoringEndpoints
     public static void MapShepherdMonitoring(this IEndpointRouteBuilder app)
     {
         // Listening starts now, before the first request, not when the first report is asked for.
-        _ = app.ServiceProvider.GetRequiredService<RequestMonitor>();
+        if (app.ServiceProvider.GetService<RequestMonitor>() is null)
+        {
+            return;
+        }
 
         var group = app.MapGroup("/api/monitoring").WithTags("Monitoring").RequireAuthorization(ApiScopes.MonitoringPolicy);
         group.MapGet("/metrics", (MonitoringReports reports) => TypedResults.Ok(reports.Metrics()))

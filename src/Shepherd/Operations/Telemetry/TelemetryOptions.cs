@@ -5,6 +5,12 @@ public sealed class TelemetryOptions
 {
     public const string Section = "Shepherd:Telemetry";
 
+    /// <summary>
+    /// Off: no OpenTelemetry metrics are collected or exported and GET /metrics answers 404. Logs are not affected
+    /// (see Shepherd:Logs:RequestLogging for the per-request line).
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>An OTLP collector (e.g. http://otel-collector:4317); metrics are pushed there too when set. /metrics is always there.</summary>
     public Uri? OtlpEndpoint { get; set; }
 

@@ -8,7 +8,7 @@ namespace Shepherd.Operations.Telemetry;
 /// <summary>
 /// Metrics with OpenTelemetry: ASP.NET Core, HttpClient, .NET runtime and process instrumentation plus our meters
 /// (Shepherd.Backups, Shepherd.Business, Shepherd.Database), scraped by Prometheus at GET /metrics and pushed over
-/// OTLP when Shepherd:Telemetry:OtlpEndpoint is set.
+/// OTLP when Shepherd:Telemetry:OtlpEndpoint is set. Shepherd:Telemetry:Enabled=false registers none of it.
 /// </summary>
 public static class TelemetryRegistration
 {
@@ -19,6 +19,10 @@ public static class TelemetryRegistration
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         services.AddSingleton(options);
         services.AddSingleton<BusinessMetrics>();
+        if (!options.Enabled)
+        {
+            return services;
+        }
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddAspNetCoreInstrumentation()
@@ -38,9 +42,18 @@ public static class TelemetryRegistration
         return services;
     }
 
-    /// <summary>GET /metrics in Prometheus text format, for a token with the monitoring scope or a platform administrator's.</summary>
-    public static IEndpointConventionBuilder MapShepherdMetrics(this IEndpointRouteBuilder app) =>
-        app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(ApiScopes.MonitoringPolicy);
+    /// <summary>
+    /// GET /metrics in Prometheus text format, for a token with the monitoring scope or a platform administrator's;
+    /// not mapped at all (404) when telemetry is off.
+    /// </summary>
+    public static IEndpointRouteBuilder MapShepherdMetrics(this IEndpointRouteBuilder app)
+    {
+        if (app.ServiceProvider.GetRequiredService<TelemetryOptions>().Enabled)
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(ApiScopes.MonitoringPolicy);
+        }
+        return app;
+    }
 
     /// <summary>Creates the singletons that own observable instruments, which nothing else may have asked for yet.</summary>
     private sealed class MeterActivation(BusinessMetrics business, BackupMetrics? backups = null) : IHostedService
