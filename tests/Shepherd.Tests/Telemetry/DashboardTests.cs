@@ -89,9 +89,19 @@ public sealed partial class DashboardTests(ScrapedShepherd scraped)
                 answer["status"]!.GetValue<string>().ShouldBe("success", $"{query.Where}\n{query.PromQl}\n{answer.ToJsonString()}");
                 // Shepherd served no 5xx, so 5xx-only series cannot exist; every other query must find what it names
                 // (a wrong label or metric name answers "success" with nothing in it).
-                if (answer["data"]!["result"]!.AsArray().Count == 0 && !query.OnlyFiveHundreds)
+                var series = answer["data"]!["result"]!.AsArray();
+                if (series.Count == 0 && !query.OnlyFiveHundreds)
                 {
                     empty.Add($"{query.Where}: {query.PromQl}");
+                }
+                // The legend's {{label}}s are labels of the answer (a "by (typo)" still answers, with the label missing).
+                foreach (var one in series)
+                {
+                    var labels = one!["metric"]!.AsObject();
+                    foreach (var label in query.LegendLabels)
+                    {
+                        labels.ContainsKey(label).ShouldBeTrue($"{query.Where}: legend label {label} is not in {labels.ToJsonString()}\n{query.PromQl}");
+                    }
                 }
             }
             if (empty.Count == 0)
@@ -225,7 +235,7 @@ public sealed partial class DashboardTests(ScrapedShepherd scraped)
     private sealed record Dashboard(string File, JsonNode Json);
 
     /// <summary>A dashboard's PromQL with Grafana's variables filled in the way the test Prometheus can run it.</summary>
-    private sealed record PromQuery(string Where, string PromQl)
+    private sealed record PromQuery(string Where, string PromQl, IReadOnlyList<string> LegendLabels)
     {
         public bool OnlyFiveHundreds => PromQl.Contains("\"5..\"", StringComparison.Ordinal) && !PromQl.Contains("or vector(0)", StringComparison.Ordinal);
     }
@@ -254,7 +264,9 @@ public sealed partial class DashboardTests(ScrapedShepherd scraped)
             {
                 foreach (var target in panel["targets"]!.AsArray())
                 {
-                    yield return new PromQuery($"{file}: {panel["title"]} {target!["refId"]}", Substitute(target["expr"]!.GetValue<string>()));
+                    var legend = target!["legendFormat"]?.GetValue<string>() ?? "";
+                    yield return new PromQuery($"{file}: {panel["title"]} {target["refId"]}", Substitute(target["expr"]!.GetValue<string>()),
+                        [.. LegendLabel().Matches(legend).Select(m => m.Groups[1].Value)]);
                 }
             }
             foreach (var variable in board["templating"]!["list"]!.AsArray().Where(v => v!["datasource"]?["uid"]?.GetValue<string>() == "prometheus"))
@@ -262,7 +274,8 @@ public sealed partial class DashboardTests(ScrapedShepherd scraped)
                 // label_values(metric{...}, label) is Grafana's; the series it reads are the PromQL selector inside it.
                 var values = LabelValues().Match(variable!["definition"]!.GetValue<string>());
                 values.Success.ShouldBeTrue($"{file}: variable {variable["name"]}");
-                yield return new PromQuery($"{file}: variable {variable["name"]}", $"count by ({values.Groups[2].Value}) ({Substitute(values.Groups[1].Value)})");
+                yield return new PromQuery($"{file}: variable {variable["name"]}", $"count by ({values.Groups[2].Value}) ({Substitute(values.Groups[1].Value)})",
+                    [values.Groups[2].Value]);
             }
         }
     }
@@ -314,6 +327,9 @@ public sealed partial class DashboardTests(ScrapedShepherd scraped)
         }
         throw new InvalidOperationException($"{block} is not closed");
     }
+
+    [GeneratedRegex(@"\{\{\s*(\w+)\s*\}\}")]
+    private static partial Regex LegendLabel();
 
     [GeneratedRegex(@"^[a-zA-Z_:][a-zA-Z0-9_:]*")]
     private static partial Regex MetricNameOfSample();
