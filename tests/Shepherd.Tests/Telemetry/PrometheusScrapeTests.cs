@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text.Json.Nodes;
 using Shepherd.Tests.Backups;
 using Shepherd.Tests.Cli;
 using Shouldly;
@@ -10,105 +5,33 @@ using Shouldly;
 namespace Shepherd.Tests.Telemetry;
 
 /// <summary>
-/// A real Prometheus (Debian's /usr/bin/prometheus, installed by scripts/deps) scraping a real `shepherd serve` with a
-/// monitoring token, and the shipped deploy/prometheus/prometheus.yml accepted by promtool.
+/// A real Prometheus scraping a real `shepherd serve` with a monitoring token (<see cref="ScrapedShepherd"/>), and the
+/// shipped deploy/prometheus/prometheus.yml accepted by promtool.
 /// </summary>
-public sealed class PrometheusScrapeTests : IAsyncDisposable
+[Collection(ScrapedShepherdCollection.Name)]
+public sealed class PrometheusScrapeTests(ScrapedShepherd scraped) : IDisposable
 {
     private static readonly TimeSpan ScrapedWithin = TimeSpan.FromSeconds(30);
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "shepherd-tests", "prometheus-" + Guid.NewGuid().ToString("N"));
-    private readonly SqliteCliDatabase _db = new();
-    private ServeProcess? _serve;
-    private Process? _prometheus;
-
-    public PrometheusScrapeTests() => Directory.CreateDirectory(_folder);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "shepherd-tests", "promtool-" + Guid.NewGuid().ToString("N"));
 
     private static string ShippedConfig => Path.GetFullPath(Path.Combine(DeployScripts.Folder, "..", "prometheus", "prometheus.yml"));
 
     [Fact]
     public async Task Prometheus_scrapes_served_metrics_with_a_monitoring_token_and_sees_the_routes_requests()
     {
-        var cancel = TestContext.Current.CancellationToken;
-        (await _db.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
-        var admin = await _db.RunAsync("admin", "create", "--email", "ops@grace.example", "--password", "correct horse battery", "--organization", "Grace Church");
-        admin.ExitCode.ShouldBe(0, admin.ToString());
-        var api = await _db.RunAsync("admin", "token", "--email", "ops@grace.example", "--name", "api", "--scope", "read");
-        var monitoring = await _db.RunAsync("admin", "token", "--email", "ops@grace.example", "--name", "prometheus", "--scope", "monitoring");
-        monitoring.ExitCode.ShouldBe(0, monitoring.ToString());
-        _serve = await ServeProcess.StartAsync(_db.Environment, cancel);
+        var answer = await scraped.WaitForAsync(
+            $$"""sum(http_server_request_duration_seconds_count{job="{{ScrapedShepherd.Job}}",http_route=~"/?api/v1/campuses/?",http_request_method="GET"})""",
+            a => ScrapedShepherd.FirstValue(a) >= ScrapedShepherd.CampusRequests, ScrapedWithin, TestContext.Current.CancellationToken);
 
-        var tokenFile = Path.Combine(_folder, "shepherd-token");
-        await File.WriteAllTextAsync(tokenFile, monitoring.Stdout.Trim(), cancel);
-        var config = Path.Combine(_folder, "prometheus.yml");
-        await File.WriteAllTextAsync(config, $"""
-            global:
-              scrape_interval: 1s
-              scrape_timeout: 1s
-            scrape_configs:
-              - job_name: shepherd
-                metrics_path: /metrics
-                authorization:
-                  credentials_file: {tokenFile}
-                static_configs:
-                  - targets: ["{_serve.Address.Authority}"]
-            """, cancel);
-        var port = FreeLoopbackPort();
-        _prometheus = Process.Start(new ProcessStartInfo("/usr/bin/prometheus",
-            [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(_folder, "data")}", $"--web.listen-address=127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("Could not start prometheus.");
-        _prometheus.OutputDataReceived += (_, _) => { };
-        _prometheus.ErrorDataReceived += (_, _) => { };
-        _prometheus.BeginOutputReadLine();
-        _prometheus.BeginErrorReadLine();
-
-        using (var shepherd = _serve.CreateClient(api.Stdout.Trim()))
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                (await shepherd.GetAsync("api/v1/campuses", cancel)).StatusCode.ShouldBe(HttpStatusCode.OK);
-            }
-        }
-
-        using var prometheus = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(5) };
-        var query = Uri.EscapeDataString("""sum(http_server_request_duration_seconds_count{job="shepherd",http_route=~"/?api/v1/campuses/?",http_request_method="GET"})""");
-        var waited = Stopwatch.StartNew();
-        var last = "no answer yet";
-        while (true)
-        {
-            _prometheus.HasExited.ShouldBeFalse($"prometheus exited with code {(_prometheus.HasExited ? _prometheus.ExitCode : 0)}");
-            try
-            {
-                var body = JsonNode.Parse(await prometheus.GetStringAsync($"api/v1/query?query={query}", cancel))!;
-                last = body.ToJsonString();
-                if (body["data"]!["result"]!.AsArray() is [var series, ..]
-                    && double.Parse(series!["value"]![1]!.GetValue<string>(), CultureInfo.InvariantCulture) >= 3)
-                {
-                    break;
-                }
-            }
-            catch (HttpRequestException e)
-            {
-                last = e.Message;
-            }
-            catch (TaskCanceledException e) when (!cancel.IsCancellationRequested)
-            {
-                last = e.Message;
-            }
-            waited.Elapsed.ShouldBeLessThan(ScrapedWithin, $"Prometheus never saw the requests (last answer: {last}).\n{_serve.Output}");
-            // Polling interval, not synchronization: the loop ends on the answer or the deadline.
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancel);
-        }
+        ScrapedShepherd.FirstValue(answer).ShouldBe((double)ScrapedShepherd.CampusRequests);
     }
 
     [Fact]
     public async Task The_shipped_prometheus_config_passes_promtool()
     {
         // promtool insists the token file exists: check a copy that points at a real one, otherwise unchanged.
+        Directory.CreateDirectory(_folder);
         var tokenFile = Path.Combine(_folder, "shepherd-token");
         await File.WriteAllTextAsync(tokenFile, "shp_example", TestContext.Current.CancellationToken);
         var shipped = await File.ReadAllTextAsync(ShippedConfig, TestContext.Current.CancellationToken);
@@ -122,37 +45,11 @@ public sealed class PrometheusScrapeTests : IAsyncDisposable
         check.ExitCode.ShouldBe(0, check.ToString());
     }
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        if (_prometheus is not null)
-        {
-            if (!_prometheus.HasExited)
-            {
-                _prometheus.Kill(entireProcessTree: true);
-            }
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _prometheus.WaitForExitAsync(deadline.Token);
-            _prometheus.Dispose();
-        }
-        if (_serve is not null)
-        {
-            await _serve.DisposeAsync();
-        }
-        await _db.DisposeAsync();
-        try
+        if (Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
         }
-        catch (IOException)
-        {
-            // Left for the OS to clean from the temp folder.
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
