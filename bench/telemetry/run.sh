@@ -6,12 +6,13 @@
 # the two (on/off, then off/on, ...) against machine noise; the overhead is 1 - the median of the per-round
 # throughput ratios on/off. Goal: < 5 %. Exits non-zero only when the benchmark cannot run, never for missing the goal.
 # Usage: bench/telemetry/run.sh [--members N] [--rounds R] [--seconds S] [--warmup S] [--connections C] [--no-pin]
+#                               [--on-setting Key__Name=value]...  (e.g. Shepherd__Logs__RequestLogging=false, to see what one part costs)
 #   defaults: 2000 members, 5 rounds of 10 s per server, 15 s warm-up per server (JIT tiering), 8 connections; on a machine with at
 #   least 2 CPUs both servers are pinned to CPU 0 and wrk to CPU 1 (only one server is loaded at a time).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-members=2000 rounds=5 seconds=10 warmup=15 connections=8 pin=1
+members=2000 rounds=5 seconds=10 warmup=15 connections=8 pin=1 on_settings=()
 while (($#)); do
   case $1 in
     --members) members=$2; shift 2 ;;
@@ -20,7 +21,8 @@ while (($#)); do
     --warmup) warmup=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --no-pin) pin=0; shift ;;
-    -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --on-setting) on_settings+=("$2"); shift 2 ;;
+    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -77,7 +79,7 @@ start() {
   done
   url[$name]=$address
 }
-start on
+start on "${on_settings[@]}"
 start off Shepherd__Telemetry__Enabled=false Shepherd__Logs__RequestLogging=false
 
 status() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $2" "${url[$1]}$3"; }
@@ -129,7 +131,7 @@ lines() { cat "$work/$1.out" "$work/$1"/logs/*.clef 2>/dev/null | wc -l; }
 echo
 echo "Telemetry overhead: GET /api/v1/people?pageSize=20 (read token), seed-demo $members members, SQLite,"
 echo "wrk 1 thread $connections connections, ${seconds} s per server per round, $(nproc) CPUs$( ((pin)) && echo ', servers on CPU 0, wrk on CPU 1')"
-echo "on  = defaults (OpenTelemetry metrics, request log line to file and stdout->file)"
+echo "on  = defaults (OpenTelemetry metrics, monitoring API, request log line to file and stdout->file)${on_settings[*]:+ with ${on_settings[*]}}"
 echo "off = Shepherd:Telemetry:Enabled=false, Shepherd:Logs:RequestLogging=false"
 printf '%5s %-6s %8s %8s %8s %8s %7s %-6s %8s %8s %8s %8s %7s %7s\n' round first \
   on_rps p50_ms p95_ms p99_ms rss_mib "|" off_rps p50_ms p95_ms p99_ms rss_mib on/off
