@@ -2,13 +2,14 @@
 # Telemetry overhead benchmark: the same read endpoint (GET /api/v1/people?pageSize=20 with a read token) on two
 # `shepherd serve` processes over copies of the same SQLite data, one with the defaults (OpenTelemetry metrics, one
 # request log line per request to the log file and to stdout, redirected to a file) and one with
-# Shepherd:Telemetry:Enabled=false and Shepherd:Logs:RequestLogging=false. After a warm-up, rounds alternate between
-# the two (on/off, then off/on, ...) against machine noise; the overhead is 1 - the median of the per-round
-# throughput ratios on/off. Goal: < 5 %. Exits non-zero only when the benchmark cannot run, never for missing the goal.
+# Shepherd:Telemetry:Enabled=false and Shepherd:Logs:RequestLogging=false. Both servers share one CPU and are loaded at
+# the same time in every round, so machine noise hits both alike and each turns its fair share of the CPU into requests
+# at its own cost per request; the overhead is 1 - the median of the per-round throughput ratios on/off.
+# Goal: < 5 %. Exits non-zero only when the benchmark cannot run, never for missing the goal.
 # Usage: bench/telemetry/run.sh [--members N] [--rounds R] [--seconds S] [--warmup S] [--connections C] [--no-pin]
 #                               [--on-setting Key__Name=value]...  (e.g. Shepherd__Logs__RequestLogging=false, to see what one part costs)
-#   defaults: 2000 members, 5 rounds of 10 s per server, 15 s warm-up per server (JIT tiering), 8 connections; on a machine with at
-#   least 2 CPUs both servers are pinned to CPU 0 and wrk to CPU 1 (only one server is loaded at a time).
+#   defaults: 2000 members, 5 rounds of 10 s, 15 s warm-up (JIT tiering), 8 connections per server; on a machine with at
+#   least 2 CPUs both servers are pinned to CPU 0 and the load generators to CPU 1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -22,7 +23,7 @@ while (($#)); do
     --connections) connections=$2; shift 2 ;;
     --no-pin) pin=0; shift ;;
     --on-setting) on_settings+=("$2"); shift 2 ;;
-    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -91,34 +92,41 @@ done
 [[ $(status off "$monitoring_token" /metrics) == 404 ]] || fail "/metrics is still served with telemetry off"
 
 load_cpu=(); ((pin)) && load_cpu=(taskset -c 1)
-# load NAME SECONDS: prints "rps p50 p95 p99 rss_mib" for one wrk run against NAME.
+# load SECONDS NAME...: one wrk per server, all at the same time, so every server lives through the same machine noise;
+# the servers share one CPU, where each gets a fair share and turns it into requests at its own cost per request.
+# Prints one "rps p50 p95 p99 rss_mib" line per server, in the order given.
 load() {
-  local out
-  out=$("${load_cpu[@]}" wrk -t1 -c"$connections" -d"$2"s --timeout 5s -s bench/telemetry/report.lua \
-    -H "Authorization: Bearer $read_token" "${url[$1]}/api/v1/people?pageSize=20") || fail "wrk failed against $1"
-  local requests duration status_errors socket_errors p50 p95 p99
-  read -r _ requests duration status_errors socket_errors p50 p95 p99 <<<"$(grep '^RESULT ' <<<"$out")" || fail "no result from wrk: $out"
-  ((status_errors == 0 && socket_errors == 0)) || fail "$1: $status_errors non-2xx responses and $socket_errors socket errors"
-  local rss; rss=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/${pid[$1]}/status")
-  awk -v r="$requests" -v d="$duration" -v a="$p50" -v b="$p95" -v c="$p99" -v m="$rss" \
-    'BEGIN { printf "%.0f %.2f %.2f %.2f %s\n", r / d, a, b, c, m }'
+  local seconds=$1; shift
+  local name waits=()
+  for name in "$@"; do
+    "${load_cpu[@]}" wrk -t1 -c"$connections" -d"$seconds"s --timeout 5s -s bench/telemetry/report.lua \
+      -H "Authorization: Bearer $read_token" "${url[$name]}/api/v1/people?pageSize=20" >"$work/wrk-$name.txt" 2>&1 &
+    waits+=($!)
+  done
+  for name in "${waits[@]}"; do wait "$name" || fail "wrk failed: $(cat "$work"/wrk-*.txt)"; done
+  for name in "$@"; do
+    local requests duration status_errors socket_errors p50 p95 p99
+    read -r _ requests duration status_errors socket_errors p50 p95 p99 <<<"$(grep '^RESULT ' "$work/wrk-$name.txt")" \
+      || fail "no result from wrk: $(cat "$work/wrk-$name.txt")"
+    ((status_errors == 0 && socket_errors == 0)) || fail "$name: $status_errors non-2xx responses and $socket_errors socket errors"
+    local rss; rss=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/${pid[$name]}/status")
+    awk -v r="$requests" -v d="$duration" -v a="$p50" -v b="$p95" -v c="$p99" -v m="$rss" \
+      'BEGIN { printf "%.0f %.2f %.2f %.2f %s\n", r / d, a, b, c, m }'
+  done
 }
 
-echo "bench: warm-up ${warmup} s per server..."
-load on "$warmup" >/dev/null
-load off "$warmup" >/dev/null
+echo "bench: warm-up ${warmup} s..."
+load "$warmup" on off >/dev/null
 
-echo "bench: $rounds rounds of ${seconds} s per server, alternating..."
+echo "bench: $rounds rounds of ${seconds} s, both servers loaded at once..."
 rows=() ratios=() on_rps=() off_rps=()
 for ((r = 1; r <= rounds; r++)); do
-  order=(on off); ((r % 2 == 0)) && order=(off on)
-  declare -A result=()
-  for name in "${order[@]}"; do result[$name]=$(load "$name" "$seconds"); done
-  read -r a_rps a50 a95 a99 arss <<<"${result[on]}"
-  read -r b_rps b50 b95 b99 brss <<<"${result[off]}"
+  mapfile -t result < <(load "$seconds" on off)
+  read -r a_rps a50 a95 a99 arss <<<"${result[0]}"
+  read -r b_rps b50 b95 b99 brss <<<"${result[1]}"
   ratio=$(awk -v a="$a_rps" -v b="$b_rps" 'BEGIN { printf "%.4f", a / b }')
   on_rps+=("$a_rps"); off_rps+=("$b_rps"); ratios+=("$ratio")
-  rows+=("$(printf '%5s %-6s %8s %8s %8s %8s %7s %-6s %8s %8s %8s %8s %7s %7s' "$r" "${order[0]}" \
+  rows+=("$(printf '%5s %8s %8s %8s %8s %7s %-1s %8s %8s %8s %8s %7s %7s' "$r" \
     "$a_rps" "$a50" "$a95" "$a99" "$arss" "" "$b_rps" "$b50" "$b95" "$b99" "$brss" "$ratio")")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -130,10 +138,10 @@ lines() { cat "$work/$1.out" "$work/$1"/logs/*.clef 2>/dev/null | wc -l; }
 
 echo
 echo "Telemetry overhead: GET /api/v1/people?pageSize=20 (read token), seed-demo $members members, SQLite,"
-echo "wrk 1 thread $connections connections, ${seconds} s per server per round, $(nproc) CPUs$( ((pin)) && echo ', servers on CPU 0, wrk on CPU 1')"
+echo "wrk 1 thread $connections connections per server, both servers loaded at once for ${seconds} s per round, $(nproc) CPUs$( ((pin)) && echo ', both servers sharing CPU 0, wrk on CPU 1')"
 echo "on  = defaults (OpenTelemetry metrics, monitoring API, request log line to file and stdout->file)${on_settings[*]:+ with ${on_settings[*]}}"
 echo "off = Shepherd:Telemetry:Enabled=false, Shepherd:Logs:RequestLogging=false"
-printf '%5s %-6s %8s %8s %8s %8s %7s %-6s %8s %8s %8s %8s %7s %7s\n' round first \
+printf '%5s %8s %8s %8s %8s %7s %-1s %8s %8s %8s %8s %7s %7s\n' round \
   on_rps p50_ms p95_ms p99_ms rss_mib "|" off_rps p50_ms p95_ms p99_ms rss_mib on/off
 printf '%s\n' "${rows[@]}"
 echo "median throughput: on $m_on req/s, off $m_off req/s; median per-round ratio on/off $m_ratio"

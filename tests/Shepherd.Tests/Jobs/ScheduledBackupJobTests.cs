@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Shepherd.Data;
 using Shepherd.Operations.Backups;
+using Shepherd.Operations.Health;
 using Shepherd.Operations.Migrations;
 using Shepherd.Platform.Accounts;
 using Shepherd.Tests.Cli;
@@ -140,6 +141,64 @@ public sealed class SqliteScheduledBackupJobTests : ScheduledBackupJobTests
         run.CopyError.ShouldNotBeNull();
         run.CopyError.ShouldContain("could not copy the backup to /sys (Shepherd:Backups:Schedule:CopyTo)");
         jobs.Services.GetRequiredService<BackupStatus>().Current.LastSuccessFile.ShouldBe(run.File);
+    }
+
+    [Fact]
+    public async Task Every_run_is_counted_on_the_jobs_meter_by_job_and_outcome_with_its_duration()
+    {
+        await using var db = await NewDatabaseAsync();
+        await using var jobs = await JobHost.StartAsync(db);
+        var meters = jobs.Services.GetRequiredService<IMeterFactory>();
+        var runs = new List<(string Job, string Outcome)>();
+        var durations = new List<double>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Meter.Name == JobRunLog.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            lock (runs)
+            {
+                runs.Add((Tag(tags, "job"), Tag(tags, "outcome")));
+            }
+        });
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lock (durations)
+            {
+                durations.Add(value);
+            }
+        });
+        listener.Start();
+
+        await jobs.RunAsync<BackupRun>(ScheduledBackupJob.Key);
+
+        // The listener that counts runs after the job's own listener; wait (bounded) for it.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (runs.Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        runs.ShouldBe([(ScheduledBackupJob.Key.Name, "succeeded")]);
+        durations.ShouldHaveSingleItem().ShouldBeGreaterThan(0);
+    }
+
+    private static string Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == key)
+            {
+                return (string)tag.Value!;
+            }
+        }
+        return "";
     }
 
     [Fact]

@@ -82,6 +82,7 @@ public sealed partial class MetricsEndpointTests(TelemetryApp app) : IClassFixtu
         (after.People - before.People).ShouldBe(3);
         (after.Families - before.Families).ShouldBe(1);
         (after.CheckInsToday - before.CheckInsToday).ShouldBe(1);
+        Regex.IsMatch(await ScrapeAsync(firstApi), @"^shepherd_checkins_today\{[^}]*service_kind=""worship""[^}]*\} 1$", RegexOptions.Multiline).ShouldBeTrue();
     }
 
     private static async Task<string> TokenAsync(SqliteCliDatabase db, string email, string organization, params string[] scopes)
@@ -114,11 +115,12 @@ public sealed partial class MetricsEndpointTests(TelemetryApp app) : IClassFixtu
     private static (long People, long Families, long CheckInsToday) Business(string text) =>
         (Gauge(text, "shepherd_people"), Gauge(text, "shepherd_families"), Gauge(text, "shepherd_checkins_today"));
 
+    /// <summary>The sum of every series of a gauge (check-ins come one series per kind of service).</summary>
     private static long Gauge(string text, string name)
     {
-        var match = Regex.Match(text, $@"^{name}(?:\{{[^}}]*\}})? (\S+)", RegexOptions.Multiline);
-        match.Success.ShouldBeTrue($"{name} not in:\n{text}");
-        return (long)double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var matches = Regex.Matches(text, $@"^{name}(?:\{{[^}}]*\}})? (\S+)", RegexOptions.Multiline);
+        matches.ShouldNotBeEmpty($"{name} not in:\n{text}");
+        return matches.Sum(m => (long)double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
     /// <summary>The request count of http_server_request_duration_seconds for one method and route (route patterns may carry a leading and a trailing slash).</summary>

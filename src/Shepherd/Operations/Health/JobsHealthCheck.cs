@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -9,10 +10,25 @@ using Shepherd.Operations.Maintenance;
 
 namespace Shepherd.Operations.Health;
 
-/// <summary>When each Quartz job last ran in this process and whether it worked; a Quartz job listener fills it.</summary>
+/// <summary>
+/// When each Quartz job last ran in this process and whether it worked; a Quartz job listener fills it. Every run is also
+/// counted on the meter "Shepherd.Jobs": shepherd.jobs.runs (by job and outcome, succeeded or failed) and
+/// shepherd.jobs.duration (seconds, by job).
+/// </summary>
 public sealed class JobRunLog : IJobListener
 {
+    public const string MeterName = "Shepherd.Jobs";
+
     private readonly ConcurrentDictionary<JobKey, JobRunRecord> _runs = new();
+    private readonly Counter<long> _runCount;
+    private readonly Histogram<double> _duration;
+
+    public JobRunLog(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _runCount = meter.CreateCounter<long>("shepherd.jobs.runs", description: "Background job runs, by job and outcome (succeeded, failed).");
+        _duration = meter.CreateHistogram<double>("shepherd.jobs.duration", unit: "s", description: "How long background job runs took, by job.");
+    }
 
     public string Name => "shepherd-job-run-log";
 
@@ -33,6 +49,9 @@ public sealed class JobRunLog : IJobListener
             _ => null,
         };
         _runs[context.JobDetail.Key] = new JobRunRecord(context.FireTimeUtc, context.JobRunTime, error);
+        var job = new KeyValuePair<string, object?>("job", context.JobDetail.Key.Name);
+        _runCount.Add(1, job, new KeyValuePair<string, object?>("outcome", error is null ? "succeeded" : "failed"));
+        _duration.Record(context.JobRunTime.TotalSeconds, job);
         return ValueTask.CompletedTask;
     }
 

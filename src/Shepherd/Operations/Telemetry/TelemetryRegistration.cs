@@ -1,13 +1,14 @@
 using OpenTelemetry.Metrics;
 using Shepherd.Data;
 using Shepherd.Operations.Backups;
+using Shepherd.Operations.Health;
 using Shepherd.Platform.Accounts;
 
 namespace Shepherd.Operations.Telemetry;
 
 /// <summary>
 /// Metrics with OpenTelemetry: ASP.NET Core, HttpClient, .NET runtime and process instrumentation plus our meters
-/// (Shepherd.Backups, Shepherd.Business, Shepherd.Database), scraped by Prometheus at GET /metrics and pushed over
+/// (Shepherd.Backups, Shepherd.Business, Shepherd.Database, Shepherd.Jobs), scraped by Prometheus at GET /metrics and pushed over
 /// OTLP when Shepherd:Telemetry:OtlpEndpoint is set. Shepherd:Telemetry:Enabled=false registers none of it.
 /// </summary>
 public static class TelemetryRegistration
@@ -29,7 +30,7 @@ public static class TelemetryRegistration
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation()
-                .AddMeter(BackupMetrics.MeterName, BusinessMetrics.MeterName, DatabaseCommandMetrics.MeterName)
+                .AddMeter(BackupMetrics.MeterName, BusinessMetrics.MeterName, DatabaseCommandMetrics.MeterName, JobRunLog.MeterName)
                 // Every scrape sees the latest values: the endpoint is behind a token, so scrapes come from a known few.
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
             if (options.OtlpEndpoint is { } endpoint)
