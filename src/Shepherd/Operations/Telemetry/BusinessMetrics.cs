@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Shepherd.Data;
 using Shepherd.Data.Audit;
 using Shepherd.Data.Services;
-using System.Text.Json;
 
 namespace Shepherd.Operations.Telemetry;
 
