@@ -14,9 +14,6 @@ public static class ShepherdLogging
     public const string FilePrefix = "shepherd-";
     public const string FileExtension = ".clef";
 
-    /// <summary>The longest a log line waits in a buffer before it is written to its file or stdout (warnings on stdout: no wait).</summary>
-    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
-
     public static void Configure(LoggerConfiguration logger, IConfiguration configuration, IHostEnvironment environment, IServiceProvider services)
     {
         var folder = services.GetRequiredService<DataFolder>();
@@ -30,10 +27,7 @@ public static class ShepherdLogging
                 fileSizeLimitBytes: settings.FileSizeLimitBytes,
                 rollOnFileSizeLimit: true,
                 retainedFileCountLimit: null,
-                retainedFileTimeLimit: TimeSpan.FromDays(settings.RetentionDays),
-                // Written in blocks, not one write per line: a line reaches the file within a second (at once at shutdown).
-                buffered: true,
-                flushToDiskInterval: FlushInterval);
+                retainedFileTimeLimit: TimeSpan.FromDays(settings.RetentionDays));
         // Log collectors read stdout as JSON; a developer reads it as text.
         if (environment.IsDevelopment())
         {
@@ -41,7 +35,7 @@ public static class ShepherdLogging
         }
         else
         {
-            logger.WriteTo.Sink(new BufferedJsonSink(Console.OpenStandardOutput(), FlushInterval, TimeProvider.System));
+            logger.WriteTo.Console(new CompactJsonFormatter());
         }
     }
 
