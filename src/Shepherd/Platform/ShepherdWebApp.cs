@@ -47,6 +47,7 @@ public static class ShepherdWebApp
         builder.Services.AddShepherdHealthChecks();
         builder.Services.AddShepherdTelemetry(builder.Configuration);
 
+        builder.Services.AddSingleton<RecentTokenValidations>();
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
