@@ -42,7 +42,7 @@ public class SqliteApp : ShepherdApp
 /// Shepherd on a fresh database in the PostgreSQL server that scripts/test starts
 /// (connection string in SHEPHERD_TEST_POSTGRES), migrated with `migrate up`'s code before the app starts.
 /// </summary>
-public sealed class PostgresApp : ShepherdApp
+public class PostgresApp : ShepherdApp
 {
     private readonly string _database = $"shepherd_test_{Guid.NewGuid():N}";
 
