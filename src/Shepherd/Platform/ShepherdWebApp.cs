@@ -56,6 +56,7 @@ public static class ShepherdWebApp
         builder.Services.AddShepherdTelemetry(builder.Configuration);
         builder.Services.AddShepherdMonitoring(builder.Configuration);
 
+        builder.Services.AddSingleton<RecentTokenValidations>();
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
