@@ -47,7 +47,9 @@ public sealed record SvgChart(string Id, string Title, string Unit, ChartKind Ki
             var at = From + ((To - From) * i / TimeTicks);
             var x = geometry.X(at);
             svg.Append(CultureInfo.InvariantCulture, $"<line class=\"tick\" x1=\"{N(x)}\" x2=\"{N(x)}\" y1=\"{N(geometry.Bottom)}\" y2=\"{N(geometry.Bottom + 4)}\"/>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{N(x)}\" y=\"{N(geometry.Bottom + 18)}\" text-anchor=\"middle\">{at.UtcDateTime:HH:mm}</text>");
+            // The last label ends at the axis's end, inside the picture.
+            var anchor = i == TimeTicks ? "end" : "middle";
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{N(x)}\" y=\"{N(geometry.Bottom + 18)}\" text-anchor=\"{anchor}\">{at.UtcDateTime:HH:mm}</text>");
         }
         svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis unit\" x=\"{N(geometry.Left)}\" y=\"10\">{Encode(Unit)}</text>");
 
