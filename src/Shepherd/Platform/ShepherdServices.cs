@@ -27,6 +27,7 @@ public static class ShepherdServices
             .AddEntityFrameworkStores<ShepherdDbContext>();
         services.AddScoped<AdministratorSetup>();
         services.AddScoped<ApiTokenIssuer>();
+        services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton(sp => BackupFolder.From(configuration, sp.GetRequiredService<DataFolder>()));
         services.AddSingleton<SqliteBackupSource>().AddSingleton<PostgresBackupSource>();

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -16,6 +15,7 @@ using Shepherd.Operations.Monitoring;
 using Shepherd.Operations.Telemetry;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
+using Shepherd.Platform.Web;
 
 namespace Shepherd.Platform;
 
@@ -57,8 +57,7 @@ public static class ShepherdWebApp
         builder.Services.AddShepherdMonitoring(builder.Configuration);
 
         builder.Services.AddSingleton<RecentTokenValidations>();
-        builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddShepherdWebUi(builder.Configuration);
         builder.Services.AddAuthorizationBuilder()
             // Nothing is open unless an endpoint says so.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -87,6 +86,8 @@ public static class ShepherdWebApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<StorableQueryText>();
+        // The stylesheet is public: served before authentication.
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseMiddleware<TenantResolution>();
         app.UseAuthorization();
@@ -98,6 +99,7 @@ public static class ShepherdWebApp
         app.MapShepherdMetrics();
         app.MapShepherdMonitoring();
         app.MapShepherdApi();
+        app.MapRazorPages();
         app.MapGet("/", () => TypedResults.Redirect("/api/reference")).AllowAnonymous().ExcludeFromDescription();
         return app;
     }

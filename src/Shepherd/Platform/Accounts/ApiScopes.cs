@@ -13,6 +13,9 @@ public static class ApiScopes
     public const string OrganizationClaim = "org";
     public const string TokenClaim = "token";
 
+    /// <summary>The token's id: a browser session opened with a token re-checks that token by it.</summary>
+    public const string TokenIdClaim = "token_id";
+
     /// <summary>Present (value "administrator") when the token's user is a platform administrator.</summary>
     public const string PlatformClaim = "platform";
     public const string PlatformAdministrator = "administrator";

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+using Shepherd.Platform.Accounts;
+
+namespace Shepherd.Platform.Web;
+
+/// <summary>
+/// The browser session of the web UI: a cookie holding the claims of the API token it was opened with, re-checked
+/// against the database every <see cref="WebSessionOptions.SessionRevalidation"/>.
+/// </summary>
+public static partial class WebSession
+{
+    public const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    public const string CookieName = "shepherd.session";
+    public const string SignInPath = "/signin";
+    public const string SignOutPath = "/signout";
+
+    /// <summary>When the token behind the session was last found valid (Unix milliseconds).</summary>
+    public const string CheckedAtClaim = "checked_at";
+
+    /// <summary>Until accounts come, the web UI has one page, the Operations page: only tokens that may see it sign in.</summary>
+    public static bool MaySignIn(IEnumerable<Claim> claims) => claims.Any(c =>
+        (c.Type == ApiScopes.ClaimType && c.Value == ApiScopes.Monitoring)
+        || (c.Type == ApiScopes.PlatformClaim && c.Value == ApiScopes.PlatformAdministrator));
+
+    public static ClaimsPrincipal Principal(IEnumerable<Claim> tokenClaims, DateTimeOffset checkedAt) =>
+        new(new ClaimsIdentity(
+            [.. tokenClaims, new Claim(CheckedAtClaim, checkedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))],
+            Scheme));
+
+    public static void Configure(CookieAuthenticationOptions options, WebSessionOptions session)
+    {
+        options.Cookie.Name = CookieName;
+        options.Cookie.HttpOnly = true;
+        options.Cookie.SameSite = SameSiteMode.Strict;
+        options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        options.ExpireTimeSpan = session.SessionLifetime;
+        options.SlidingExpiration = true;
+        options.LoginPath = SignInPath;
+        options.LogoutPath = SignOutPath;
+        options.Events.OnValidatePrincipal = RevalidateAsync;
+        // The API answers 401/403 problem details, never a redirect to a page.
+        options.Events.OnRedirectToLogin = c => Answer(c, StatusCodes.Status401Unauthorized);
+        options.Events.OnRedirectToAccessDenied = c => Answer(c, StatusCodes.Status403Forbidden);
+    }
+
+    private static Task Answer(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (status == StatusCodes.Status401Unauthorized && !WebSchemeSelector.IsApi(context.Request.Path))
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        else
+        {
+            context.Response.StatusCode = status;
+        }
+        return Task.CompletedTask;
+    }
+
+    private static async Task RevalidateAsync(CookieValidatePrincipalContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var every = services.GetRequiredService<IOptions<WebSessionOptions>>().Value.SessionRevalidation;
+        var principal = context.Principal!;
+        if (long.TryParse(principal.FindFirstValue(CheckedAtClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var checkedAt)
+            && now - DateTimeOffset.FromUnixTimeMilliseconds(checkedAt) < every)
+        {
+            return;
+        }
+
+        TokenValidation validation;
+        if (!long.TryParse(principal.FindFirstValue(ApiScopes.TokenIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var tokenId))
+        {
+            validation = TokenValidation.Failed(TokenOutcome.Unknown);
+        }
+        else
+        {
+            try
+            {
+                validation = await services.GetRequiredService<ApiTokenValidator>().ValidateAsync(tokenId, context.HttpContext.RequestAborted);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The database is unreachable: keep the session until the next check. The Operations page is what an
+                // operator opens precisely then, and the token was valid when last checked.
+                LogRecheckFailed(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebSession)), e);
+                return;
+            }
+        }
+        if (!validation.IsValid || !MaySignIn(validation.Claims))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+            return;
+        }
+        context.ReplacePrincipal(Principal(validation.Claims, now));
+        context.ShouldRenew = true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not re-check a web session's token; the session is kept until the next check")]
+    private static partial void LogRecheckFailed(ILogger logger, Exception exception);
+}
