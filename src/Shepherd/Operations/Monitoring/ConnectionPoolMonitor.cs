@@ -13,18 +13,18 @@ public sealed class ConnectionPoolMonitor : IDisposable
 {
     private const string NpgsqlMeter = "Npgsql";
 
-    private readonly DatabaseTarget _target;
+    private readonly NpgsqlConnectionStringBuilder? _ours;
     private readonly MeterListener? _listener;
     private readonly Lock _gate = new();
     private ConnectionPool _reading = new(0, 0, 0, 0);
 
     public ConnectionPoolMonitor(DatabaseTarget target)
     {
-        _target = target;
         if (target.Provider != DatabaseProvider.Postgres)
         {
             return;
         }
+        _ours = new NpgsqlConnectionStringBuilder(target.ConnectionString);
         _listener = new MeterListener
         {
             InstrumentPublished = (instrument, listener) =>
@@ -88,15 +88,14 @@ public sealed class ConnectionPoolMonitor : IDisposable
     /// <summary>Pools are named by their connection string without the password; ours has our host, port, database and user.</summary>
     private bool IsOurs(string? pool)
     {
-        if (pool is null)
+        if (pool is null || _ours is null)
         {
             return false;
         }
         try
         {
             var theirs = new NpgsqlConnectionStringBuilder(pool);
-            var ours = new NpgsqlConnectionStringBuilder(_target.ConnectionString);
-            return theirs.Host == ours.Host && theirs.Port == ours.Port && theirs.Database == ours.Database && theirs.Username == ours.Username;
+            return theirs.Host == _ours.Host && theirs.Port == _ours.Port && theirs.Database == _ours.Database && theirs.Username == _ours.Username;
         }
         catch (ArgumentException)
         {
