@@ -53,6 +53,7 @@ public sealed partial class ShepherdDbContext(DbContextOptions<ShepherdDbContext
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<OrganizationMembership> Memberships => Set<OrganizationMembership>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -122,6 +123,17 @@ public sealed partial class ShepherdDbContext(DbContextOptions<ShepherdDbContext
         {
             t.ToTable("user_tokens");
             t.Property(x => x.Value).HasMaxLength(2000);
+        });
+        // Passkeys (WebAuthn credentials) as Identity's schema version 3 maps them. Identity picks its schema version from
+        // the options of the application's service provider, which a design-time or pooled context may not have; mapping
+        // the table here keeps one model wherever the context is built.
+        builder.Entity<IdentityUserPasskey<long>>(p =>
+        {
+            p.ToTable("user_passkeys");
+            p.HasKey(x => x.CredentialId);
+            p.Property(x => x.CredentialId).HasMaxLength(1024);
+            p.OwnsOne(x => x.Data).ToJson();
+            p.HasOne<ShepherdUser>().WithMany().HasForeignKey(x => x.UserId).IsRequired();
         });
     }
 

@@ -23,3 +23,14 @@ internal sealed class ApiTokenMapping : IEntityTypeConfiguration<ApiToken>
         b.HasIndex(x => x.TokenHash).IsUnique();
     }
 }
+
+internal sealed class InvitationMapping : IEntityTypeConfiguration<Invitation>
+{
+    public void Configure(EntityTypeBuilder<Invitation> b)
+    {
+        b.Property(x => x.Email).HasMaxLength(254);
+        b.Property(x => x.TokenHash).HasMaxLength(64);
+        b.HasIndex(x => x.TokenHash).IsUnique();
+        b.HasIndex(x => new { x.OrganizationId, x.Email });
+    }
+}

@@ -2,7 +2,16 @@ using Shepherd.Data.Tenancy;
 
 namespace Shepherd.Data.Audit;
 
-public enum AuditAction { Created, Updated, Deleted }
+/// <summary>
+/// Data changes (created, updated, deleted) are written by SaveChanges; the rest are account and security events written
+/// by the code that handles them.
+/// </summary>
+public enum AuditAction
+{
+    Created, Updated, Deleted,
+    SignedIn, SignInFailed, SignedOut, LockedOut, PasswordChanged, PasswordReset, TwoFactorChanged,
+    RoleChanged, MemberInvited, MemberRemoved, TokenCreated, TokenRevoked, Exported, Erased, SettingsChanged,
+}
 
 /// <summary>One change to one row, written in the same transaction as the change itself.</summary>
 public sealed class AuditEntry : ITenantOwned
@@ -18,6 +27,8 @@ public sealed class AuditEntry : ITenantOwned
     public required string EntityId { get; set; }
     /// <summary>JSON object of changed properties: {"name": {"from": .., "to": ..}}.</summary>
     public string? Changes { get; set; }
+    /// <summary>The client's address as seen after the trusted reverse proxies; null for the shell and jobs.</summary>
+    public string? IpAddress { get; set; }
 }
 
 /// <summary>Who the current unit of work acts for, recorded in the audit log.</summary>

@@ -9,6 +9,14 @@ public sealed class Organization : IVersioned, ITimestamped
     public required string Name { get; set; }
     /// <summary>IANA time zone the organization's services and reports are expressed in.</summary>
     public string TimeZone { get; set; } = "UTC";
+    /// <summary>Space-separated roles whose members must use two-factor sign-in (default: administrators).</summary>
+    public string TwoFactorRequiredRoles { get; set; } = "Administrator";
+    /// <summary>True: members sign in only through the configured external provider (Google, OpenID Connect), never with a password.</summary>
+    public bool LocalPasswordsDisabled { get; set; }
+    /// <summary>Archived people older than this are erased by the retention job; null keeps them.</summary>
+    public int? ArchivedPeopleRetentionDays { get; set; }
+    /// <summary>Audit entries older than this are removed by the retention job; null keeps them for ever.</summary>
+    public int? AuditRetentionDays { get; set; }
     public int Version { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -8,6 +8,8 @@ internal sealed class OrganizationMapping : IEntityTypeConfiguration<Organizatio
     public void Configure(EntityTypeBuilder<Organization> b)
     {
         b.Property(x => x.TimeZone).HasMaxLength(64);
+        // Organizations that existed before two-factor could be required get the default too.
+        b.Property(x => x.TwoFactorRequiredRoles).HasMaxLength(100).HasDefaultValue("Administrator");
         b.HasIndex(x => x.Name).IsUnique();
     }
 }

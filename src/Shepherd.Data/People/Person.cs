@@ -38,6 +38,10 @@ public sealed class Person : IArchivable, ITimestamped
     public bool Active { get; set; } = true;
     public DateTimeOffset? ArchivedAt { get; set; }
     public DateTimeOffset? PhotoUpdatedAt { get; set; }
+    /// <summary>What the person agreed to, each with the time they said so (GDPR consent records).</summary>
+    public Consent Consent { get; set; } = new();
+    /// <summary>Set when the person was erased on request: the row stays (attendance counts stay right), the identity is gone.</summary>
+    public DateTimeOffset? ErasedAt { get; set; }
     public int Version { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -60,4 +64,18 @@ public sealed class Person : IArchivable, ITimestamped
         SearchName = string.Join(' ', new[] { FirstName, PreferredName, LastName }
             .Where(s => !string.IsNullOrWhiteSpace(s))).ToLowerInvariant();
     }
+}
+
+/// <summary>
+/// Consent a person gave or withdrew, each with when: photos may be taken and shown, contact by e-mail, contact by SMS.
+/// Null means never asked.
+/// </summary>
+public sealed class Consent
+{
+    public bool? Photo { get; set; }
+    public DateTimeOffset? PhotoAt { get; set; }
+    public bool? Email { get; set; }
+    public DateTimeOffset? EmailAt { get; set; }
+    public bool? Sms { get; set; }
+    public DateTimeOffset? SmsAt { get; set; }
 }

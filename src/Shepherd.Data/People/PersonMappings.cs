@@ -10,6 +10,7 @@ internal sealed class PersonMapping : IEntityTypeConfiguration<Person>
     {
         b.ToTable("people");
         b.ComplexProperty(x => x.Address);
+        b.ComplexProperty(x => x.Consent);
         b.Property(x => x.FirstName).HasMaxLength(100);
         b.Property(x => x.MiddleName).HasMaxLength(100);
         b.Property(x => x.LastName).HasMaxLength(100);

@@ -152,6 +152,26 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.ToTable("user_logins", (string)null);
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserPasskey<long>", b =>
+                {
+                    b.Property<byte[]>("CredentialId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("bytea")
+                        .HasColumnName("credential_id");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("CredentialId")
+                        .HasName("pk_user_passkeys");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_user_passkeys_user_id");
+
+                    b.ToTable("user_passkeys", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserRole<long>", b =>
                 {
                     b.Property<long>("UserId")
@@ -268,6 +288,70 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Shepherd.Data.Accounts.Invitation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long?>("InvitedByUserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("invited_by_user_id");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("organization_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invitations");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invitations_token_hash");
+
+                    b.HasIndex("OrganizationId", "Email")
+                        .HasDatabaseName("ix_invitations_organization_id_email");
+
+                    b.ToTable("invitations", (string)null);
+                });
+
             modelBuilder.Entity("Shepherd.Data.Accounts.OrganizationMembership", b =>
                 {
                     b.Property<long>("Id")
@@ -284,6 +368,14 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint")
                         .HasColumnName("organization_id");
+
+                    b.Property<bool>("Pastoral")
+                        .HasColumnType("boolean")
+                        .HasColumnName("pastoral");
+
+                    b.Property<long?>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -331,6 +423,10 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<long?>("CurrentOrganizationId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("current_organization_id");
+
                     b.Property<string>("DisplayName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -348,6 +444,10 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.Property<bool>("IsPlatformAdministrator")
                         .HasColumnType("boolean")
                         .HasColumnName("is_platform_administrator");
+
+                    b.Property<DateTimeOffset?>("LastSignInAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_sign_in_at");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean")
@@ -524,6 +624,11 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("entity_type");
 
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ip_address");
+
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint")
                         .HasColumnName("organization_id");
@@ -533,6 +638,9 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
                     b.HasIndex("OrganizationId", "At")
                         .HasDatabaseName("ix_audit_log_organization_id_at");
+
+                    b.HasIndex("OrganizationId", "Action", "At")
+                        .HasDatabaseName("ix_audit_log_organization_id_action_at");
 
                     b.HasIndex("OrganizationId", "EntityType", "EntityId")
                         .HasDatabaseName("ix_audit_log_organization_id_entity_type_entity_id");
@@ -1225,9 +1333,21 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int?>("ArchivedPeopleRetentionDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("archived_people_retention_days");
+
+                    b.Property<int?>("AuditRetentionDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("audit_retention_days");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<bool>("LocalPasswordsDisabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("local_passwords_disabled");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -1240,6 +1360,14 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("time_zone");
+
+                    b.Property<string>("TwoFactorRequiredRoles")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasDefaultValue("Administrator")
+                        .HasColumnName("two_factor_required_roles");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1293,6 +1421,10 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
+
+                    b.Property<DateTimeOffset?>("ErasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("erased_at");
 
                     b.Property<string>("FirstName")
                         .IsRequired()
@@ -1398,6 +1530,35 @@ namespace Shepherd.Migrations.Postgres.Migrations
                                 .HasMaxLength(200)
                                 .HasColumnType("character varying(200)")
                                 .HasColumnName("address_street2");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Consent", "Shepherd.Data.People.Person.Consent#Consent", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<bool?>("Email")
+                                .HasColumnType("boolean")
+                                .HasColumnName("consent_email");
+
+                            b1.Property<DateTimeOffset?>("EmailAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("consent_email_at");
+
+                            b1.Property<bool?>("Photo")
+                                .HasColumnType("boolean")
+                                .HasColumnName("consent_photo");
+
+                            b1.Property<DateTimeOffset?>("PhotoAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("consent_photo_at");
+
+                            b1.Property<bool?>("Sms")
+                                .HasColumnType("boolean")
+                                .HasColumnName("consent_sms");
+
+                            b1.Property<DateTimeOffset?>("SmsAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("consent_sms_at");
                         });
 
                     b.HasKey("Id")
@@ -1659,6 +1820,60 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_logins_users_user_id");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserPasskey<long>", b =>
+                {
+                    b.HasOne("Shepherd.Data.Accounts.ShepherdUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_passkeys_users_user_id");
+
+                    b.OwnsOne("Microsoft.AspNetCore.Identity.IdentityPasskeyData", "Data", b1 =>
+                        {
+                            b1.Property<byte[]>("IdentityUserPasskeyCredentialId");
+
+                            b1.Property<byte[]>("AttestationObject")
+                                .IsRequired();
+
+                            b1.Property<byte[]>("ClientDataJson")
+                                .IsRequired();
+
+                            b1.Property<DateTimeOffset>("CreatedAt");
+
+                            b1.Property<bool>("IsBackedUp");
+
+                            b1.Property<bool>("IsBackupEligible");
+
+                            b1.Property<bool>("IsUserVerified");
+
+                            b1.Property<string>("Name")
+                                .HasMaxLength(200);
+
+                            b1.Property<byte[]>("PublicKey")
+                                .IsRequired();
+
+                            b1.Property<long>("SignCount");
+
+                            b1.PrimitiveCollection<string>("Transports");
+
+                            b1.HasKey("IdentityUserPasskeyCredentialId");
+
+                            b1.ToTable("user_passkeys");
+
+                            b1
+                                .ToJson("data")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("IdentityUserPasskeyCredentialId")
+                                .HasConstraintName("fk_user_passkeys_user_passkeys_credential_id");
+                        });
+
+                    b.Navigation("Data")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserRole<long>", b =>

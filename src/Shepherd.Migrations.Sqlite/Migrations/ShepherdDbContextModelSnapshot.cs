@@ -141,6 +141,26 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.ToTable("user_logins", (string)null);
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserPasskey<long>", b =>
+                {
+                    b.Property<byte[]>("CredentialId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("credential_id");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("CredentialId")
+                        .HasName("pk_user_passkeys");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_user_passkeys_user_id");
+
+                    b.ToTable("user_passkeys", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserRole<long>", b =>
                 {
                     b.Property<long>("UserId")
@@ -255,6 +275,68 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Shepherd.Data.Accounts.Invitation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AcceptedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long?>("InvitedByUserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("invited_by_user_id");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("organization_id");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invitations");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invitations_token_hash");
+
+                    b.HasIndex("OrganizationId", "Email")
+                        .HasDatabaseName("ix_invitations_organization_id_email");
+
+                    b.ToTable("invitations", (string)null);
+                });
+
             modelBuilder.Entity("Shepherd.Data.Accounts.OrganizationMembership", b =>
                 {
                     b.Property<long>("Id")
@@ -269,6 +351,14 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.Property<long>("OrganizationId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("organization_id");
+
+                    b.Property<bool>("Pastoral")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pastoral");
+
+                    b.Property<long?>("PersonId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("person_id");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -314,6 +404,10 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<long?>("CurrentOrganizationId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("current_organization_id");
+
                     b.Property<string>("DisplayName")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
@@ -331,6 +425,10 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.Property<bool>("IsPlatformAdministrator")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_platform_administrator");
+
+                    b.Property<long?>("LastSignInAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sign_in_at");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER")
@@ -503,6 +601,11 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("entity_type");
 
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ip_address");
+
                     b.Property<long>("OrganizationId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("organization_id");
@@ -512,6 +615,9 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
                     b.HasIndex("OrganizationId", "At")
                         .HasDatabaseName("ix_audit_log_organization_id_at");
+
+                    b.HasIndex("OrganizationId", "Action", "At")
+                        .HasDatabaseName("ix_audit_log_organization_id_action_at");
 
                     b.HasIndex("OrganizationId", "EntityType", "EntityId")
                         .HasDatabaseName("ix_audit_log_organization_id_entity_type_entity_id");
@@ -1180,9 +1286,21 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<int?>("ArchivedPeopleRetentionDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("archived_people_retention_days");
+
+                    b.Property<int?>("AuditRetentionDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("audit_retention_days");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
+
+                    b.Property<bool>("LocalPasswordsDisabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("local_passwords_disabled");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -1195,6 +1313,14 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("time_zone");
+
+                    b.Property<string>("TwoFactorRequiredRoles")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Administrator")
+                        .HasColumnName("two_factor_required_roles");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER")
@@ -1246,6 +1372,10 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("TEXT")
                         .HasColumnName("email");
+
+                    b.Property<long?>("ErasedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("erased_at");
 
                     b.Property<string>("FirstName")
                         .IsRequired()
@@ -1351,6 +1481,35 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                                 .HasMaxLength(200)
                                 .HasColumnType("TEXT")
                                 .HasColumnName("address_street2");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Consent", "Shepherd.Data.People.Person.Consent#Consent", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<bool?>("Email")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("consent_email");
+
+                            b1.Property<long?>("EmailAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("consent_email_at");
+
+                            b1.Property<bool?>("Photo")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("consent_photo");
+
+                            b1.Property<long?>("PhotoAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("consent_photo_at");
+
+                            b1.Property<bool?>("Sms")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("consent_sms");
+
+                            b1.Property<long?>("SmsAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("consent_sms_at");
                         });
 
                     b.HasKey("Id")
@@ -1606,6 +1765,60 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_logins_users_user_id");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserPasskey<long>", b =>
+                {
+                    b.HasOne("Shepherd.Data.Accounts.ShepherdUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_passkeys_users_user_id");
+
+                    b.OwnsOne("Microsoft.AspNetCore.Identity.IdentityPasskeyData", "Data", b1 =>
+                        {
+                            b1.Property<byte[]>("IdentityUserPasskeyCredentialId");
+
+                            b1.Property<byte[]>("AttestationObject")
+                                .IsRequired();
+
+                            b1.Property<byte[]>("ClientDataJson")
+                                .IsRequired();
+
+                            b1.Property<long>("CreatedAt");
+
+                            b1.Property<bool>("IsBackedUp");
+
+                            b1.Property<bool>("IsBackupEligible");
+
+                            b1.Property<bool>("IsUserVerified");
+
+                            b1.Property<string>("Name")
+                                .HasMaxLength(200);
+
+                            b1.Property<byte[]>("PublicKey")
+                                .IsRequired();
+
+                            b1.Property<uint>("SignCount");
+
+                            b1.PrimitiveCollection<string>("Transports");
+
+                            b1.HasKey("IdentityUserPasskeyCredentialId");
+
+                            b1.ToTable("user_passkeys");
+
+                            b1
+                                .ToJson("data")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("IdentityUserPasskeyCredentialId")
+                                .HasConstraintName("fk_user_passkeys_user_passkeys_credential_id");
+                        });
+
+                    b.Navigation("Data")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserRole<long>", b =>

@@ -6,6 +6,7 @@ using Shepherd.Data;
 using Shepherd.Data.Organizations;
 using Shepherd.Operations.Backups;
 using Shepherd.Tests.Cli;
+using Shepherd.Tests.Migrations;
 using Shouldly;
 
 namespace Shepherd.Tests.Backups;
@@ -54,7 +55,7 @@ public abstract partial class BackupCommandTests
         var manifest = await BackupArchive.ReadManifestAsync(file, CancellationToken.None);
         manifest.Provider.ShouldBe(db.Provider);
         manifest.FormatVersion.ShouldBe(1);
-        manifest.SchemaVersion.ShouldEndWith("_Initial");
+        manifest.SchemaVersion.ShouldBe(ShepherdMigrations.LatestId(db.Provider));
         manifest.Label.ShouldBe("nightly");
         var live = await LiveCountsAsync(db);
         manifest.RowCounts.ShouldBe(live);
@@ -86,7 +87,7 @@ public abstract partial class BackupCommandTests
 
         var before = await db.RunAsync("backup", "list");
         before.ExitCode.ShouldBe(0, before.ToString());
-        before.Stdout.ShouldMatch($@"(?m){Regex.Escape(name)}.*{db.Provider}.*_Initial\s+no\s*$");
+        before.Stdout.ShouldMatch($@"(?m){Regex.Escape(name)}.*{db.Provider}.*{ShepherdMigrations.LatestId(db.Provider)}\s+no\s*$");
 
         (await db.RunAsync("backup", "verify", name)).ExitCode.ShouldBe(0);
 

@@ -117,7 +117,7 @@ public abstract class LaterMigrationsTests
     [Fact]
     public async Task A_migration_that_fails_half_way_leaves_the_database_exactly_as_before_and_exits_1()
     {
-        await using var db = await DatabaseAtAsync("Initial");
+        await using var db = await DatabaseAtAsync(ShepherdMigrations.LatestName);
         var before = await DatabaseDump.TakeAsync(db);
 
         var environment = new Dictionary<string, string?>(db.Environment) { [FailMigrationVariable] = "1" };
@@ -152,18 +152,18 @@ public abstract class LaterMigrationsTests
         index.Stdout.ShouldContain($"reverted  {IndexPrayerRequests}");
         index.Stdout.ShouldNotContain("DATA LOSS");
 
-        var refused = await db.RunAsync("migrate", "down", "--to", "Initial", "--yes");
+        var refused = await db.RunAsync("migrate", "down", "--to", ShepherdMigrations.LatestName, "--yes");
         refused.ExitCode.ShouldBe(1, refused.ToString());
         refused.Stdout.ShouldContain($"DATA LOSS: {AddPrayerRequests} drops table prayer_requests with 2 row(s)");
         refused.Stderr.ShouldContain("--allow-data-loss");
         (await CountAsync(db, "prayer_requests")).ShouldBe(2);
 
-        var unconfirmed = await db.RunAsync("migrate", "down", "--to", "Initial", "--allow-data-loss");
+        var unconfirmed = await db.RunAsync("migrate", "down", "--to", ShepherdMigrations.LatestName, "--allow-data-loss");
         unconfirmed.ExitCode.ShouldBe(1, unconfirmed.ToString());
         unconfirmed.Stderr.ShouldContain("add --yes");
         (await CountAsync(db, "prayer_requests")).ShouldBe(2);
 
-        var down = await db.RunAsync("migrate", "down", "--to", "Initial", "--yes", "--allow-data-loss");
+        var down = await db.RunAsync("migrate", "down", "--to", ShepherdMigrations.LatestName, "--yes", "--allow-data-loss");
         down.ExitCode.ShouldBe(0, down.ToString());
         down.Stdout.ShouldContain($"reverted  {AddPrayerRequests}");
         (await TablesAsync(db)).ShouldNotContain("prayer_requests");
@@ -208,7 +208,7 @@ public abstract class LaterMigrationsTests
     [Fact]
     public async Task Two_concurrent_migrate_up_runs_apply_each_migration_once()
     {
-        await using var db = await DatabaseAtAsync("Initial");
+        await using var db = await DatabaseAtAsync(ShepherdMigrations.LatestName);
         var target = db.Services.GetRequiredService<DatabaseTarget>();
         RunningShepherd first, second;
         // Hold the lock so both runs are certainly waiting at the same time, then let them race.
@@ -235,7 +235,7 @@ public abstract class LaterMigrationsTests
     [Fact]
     public async Task Restoring_an_older_backup_drops_the_newer_tables_and_migrates_forward()
     {
-        await using var db = await DatabaseAtAsync("Initial");
+        await using var db = await DatabaseAtAsync(ShepherdMigrations.LatestName);
         var create = await db.RunAsync("backup", "create");
         create.ExitCode.ShouldBe(0, create.ToString());
         var backup = create.Stdout.Split('\n').Single(l => l.StartsWith("Backup: ", StringComparison.Ordinal))["Backup: ".Length..].Trim();

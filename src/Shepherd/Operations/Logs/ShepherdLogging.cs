@@ -1,6 +1,5 @@
 using Serilog;
 using Serilog.AspNetCore;
-using Serilog.Formatting.Compact;
 using Shepherd.Data;
 
 namespace Shepherd.Operations.Logs;
@@ -18,25 +17,32 @@ public static class ShepherdLogging
     {
         var folder = services.GetRequiredService<DataFolder>();
         var settings = LogSettings.From(configuration);
+        var json = new SharedJsonFormatter();
+        var development = environment.IsDevelopment();
         logger.ReadFrom.Configuration(configuration)
             .Enrich.FromLogContext()
-            // Rolls daily and by size; the sink deletes files whose day ended more than RetentionDays ago whenever it opens a
-            // new file (at startup and on every roll), so retention is by age however many files a busy day produced.
-            .WriteTo.File(new CompactJsonFormatter(), Path.Combine(folder.Logs, FilePrefix + FileExtension),
-                rollingInterval: RollingInterval.Day,
-                fileSizeLimitBytes: settings.FileSizeLimitBytes,
-                rollOnFileSizeLimit: true,
-                retainedFileCountLimit: null,
-                retainedFileTimeLimit: TimeSpan.FromDays(settings.RetentionDays));
-        // Log collectors read stdout as JSON; a developer reads it as text.
-        if (environment.IsDevelopment())
-        {
-            logger.WriteTo.Console();
-        }
-        else
-        {
-            logger.WriteTo.Console(new CompactJsonFormatter());
-        }
+            // One background writer for both sinks: a request thread only queues its event; formatting and the two writes
+            // happen on the writer's thread. The queue holds 10 000 events and then makes callers wait rather than drop lines.
+            .WriteTo.Async(sinks =>
+            {
+                // Rolls daily and by size; the sink deletes files whose day ended more than RetentionDays ago whenever it
+                // opens a new file (at startup and on every roll), so retention is by age however many files a busy day made.
+                sinks.File(json, Path.Combine(folder.Logs, FilePrefix + FileExtension),
+                    rollingInterval: RollingInterval.Day,
+                    fileSizeLimitBytes: settings.FileSizeLimitBytes,
+                    rollOnFileSizeLimit: true,
+                    retainedFileCountLimit: null,
+                    retainedFileTimeLimit: TimeSpan.FromDays(settings.RetentionDays));
+                // Log collectors read stdout as JSON; a developer reads it as text.
+                if (development)
+                {
+                    sinks.Console();
+                }
+                else
+                {
+                    sinks.Console(json);
+                }
+            }, bufferSize: 10_000, blockWhenFull: true);
     }
 
     /// <summary>
