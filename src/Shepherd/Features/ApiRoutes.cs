@@ -11,12 +11,15 @@ using Shepherd.Platform.Accounts;
 
 namespace Shepherd.Features;
 
-/// <summary>The domain API under /api/v1: every group needs a token with the read scope; changes also need write.</summary>
+/// <summary>
+/// The domain API under /api/v1. Every endpoint names the permission it needs (<see cref="Permissions"/>): the caller's
+/// role must grant it, and the token's scopes must include read for reading and write for changing.
+/// </summary>
 public static class ApiRoutes
 {
     public static void MapShepherdApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/api/v1").RequireAuthorization(ApiScopes.ReadPolicy);
+        var v1 = app.MapGroup("/api/v1").RequireAuthorization();
         v1.MapCampusesApi();
         v1.MapPeopleApi();
         v1.MapFamiliesApi();

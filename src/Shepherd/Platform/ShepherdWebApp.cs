@@ -61,8 +61,7 @@ public static class ShepherdWebApp
         builder.Services.AddAuthorizationBuilder()
             // Nothing is open unless an endpoint says so.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(ApiScopes.ReadPolicy, p => p.RequireAuthenticatedUser().RequireClaim(ApiScopes.ClaimType, ApiScopes.Read))
-            .AddPolicy(ApiScopes.WritePolicy, p => p.RequireAuthenticatedUser().RequireClaim(ApiScopes.ClaimType, ApiScopes.Write))
+            .AddPermissionPolicies()
             .AddPolicy(ApiScopes.PlatformReadPolicy, p => p.RequireAuthenticatedUser()
                 .RequireClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator).RequireClaim(ApiScopes.ClaimType, ApiScopes.Read))
             .AddPolicy(ApiScopes.PlatformWritePolicy, p => p.RequireAuthenticatedUser()

@@ -20,13 +20,13 @@ public static class AttendanceApi
     public static void MapAttendanceApi(this IEndpointRouteBuilder api)
     {
         var attendance = api.MapGroup("/services/{serviceId:long}/attendance").WithTags("Attendance");
-        attendance.MapGet("/", AttendanceLists.ForServiceAsync);
-        attendance.MapPost("/", CheckInAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        attendance.MapPost("/bulk", BulkCheckInAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        attendance.MapPost("/{personId:long}/checkout", CheckOutAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        attendance.MapDelete("/{personId:long}", RemoveAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        api.MapGet("/people/{personId:long}/attendance", AttendanceLists.ForPersonAsync).WithTags("Attendance");
-        api.MapGet("/attendance/counts", AttendanceCounts.ListAsync).WithTags("Attendance");
+        attendance.MapGet("/", AttendanceLists.ForServiceAsync).RequirePermission(Permission.AttendanceRead);
+        attendance.MapPost("/", CheckInAsync).RequirePermission(Permission.CheckIn);
+        attendance.MapPost("/bulk", BulkCheckInAsync).RequirePermission(Permission.AttendanceWrite);
+        attendance.MapPost("/{personId:long}/checkout", CheckOutAsync).RequirePermission(Permission.CheckIn);
+        attendance.MapDelete("/{personId:long}", RemoveAsync).RequirePermission(Permission.AttendanceWrite);
+        api.MapGet("/people/{personId:long}/attendance", AttendanceLists.ForPersonAsync).WithTags("Attendance").RequirePermission(Permission.AttendanceRead);
+        api.MapGet("/attendance/counts", AttendanceCounts.ListAsync).WithTags("Attendance").RequirePermission(Permission.AttendanceRead);
     }
 
     public sealed record CheckInRequest

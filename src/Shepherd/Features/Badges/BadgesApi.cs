@@ -21,17 +21,17 @@ public static class BadgesApi
     public static void MapBadgesApi(this IEndpointRouteBuilder api)
     {
         var types = api.MapGroup("/badge-types").WithTags("Badges");
-        types.MapGet("/", ListTypesAsync);
-        types.MapGet("/{id:long}", GetTypeAsync);
-        types.MapGet("/{id:long}/people", ListHoldersAsync);
-        types.MapPost("/", CreateTypeAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        types.MapPut("/{id:long}", UpdateTypeAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        types.MapDelete("/{id:long}", DeleteTypeAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        types.MapGet("/", ListTypesAsync).RequirePermission(Permission.BadgesRead);
+        types.MapGet("/{id:long}", GetTypeAsync).RequirePermission(Permission.BadgesRead);
+        types.MapGet("/{id:long}/people", ListHoldersAsync).RequirePermission(Permission.BadgesRead);
+        types.MapPost("/", CreateTypeAsync).RequirePermission(Permission.SettingsWrite);
+        types.MapPut("/{id:long}", UpdateTypeAsync).RequirePermission(Permission.SettingsWrite);
+        types.MapDelete("/{id:long}", DeleteTypeAsync).RequirePermission(Permission.SettingsWrite);
 
         var awards = api.MapGroup("/people/{personId:long}/badges").WithTags("Badges");
-        awards.MapGet("/", ListAwardsAsync);
-        awards.MapPost("/", AwardAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        awards.MapDelete("/{badgeId:long}", RevokeAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        awards.MapGet("/", ListAwardsAsync).RequirePermission(Permission.BadgesRead);
+        awards.MapPost("/", AwardAsync).RequirePermission(Permission.BadgesWrite);
+        awards.MapDelete("/{badgeId:long}", RevokeAsync).RequirePermission(Permission.BadgesWrite);
     }
 
     public sealed record BadgeTypeRequest

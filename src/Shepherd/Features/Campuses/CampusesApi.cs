@@ -14,11 +14,11 @@ public static class CampusesApi
     public static void MapCampusesApi(this IEndpointRouteBuilder api)
     {
         var campuses = api.MapGroup("/campuses").WithTags("Campuses");
-        campuses.MapGet("/", ListAsync);
-        campuses.MapGet("/{id:long}", GetAsync);
-        campuses.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        campuses.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        campuses.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        campuses.MapGet("/", ListAsync).RequirePermission(Permission.ServicesRead);
+        campuses.MapGet("/{id:long}", GetAsync).RequirePermission(Permission.ServicesRead);
+        campuses.MapPost("/", CreateAsync).RequirePermission(Permission.SettingsWrite);
+        campuses.MapPut("/{id:long}", UpdateAsync).RequirePermission(Permission.SettingsWrite);
+        campuses.MapDelete("/{id:long}", DeleteAsync).RequirePermission(Permission.SettingsWrite);
     }
 
     public sealed record CampusRequest

@@ -21,11 +21,11 @@ public static class CustomFieldsApi
     public static void MapCustomFieldsApi(this IEndpointRouteBuilder api)
     {
         var fields = api.MapGroup("/custom-fields").WithTags("Custom fields");
-        fields.MapGet("/", ListAsync);
-        fields.MapGet("/{id:long}", GetAsync);
-        fields.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        fields.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        fields.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        fields.MapGet("/", ListAsync).RequirePermission(Permission.PeopleRead);
+        fields.MapGet("/{id:long}", GetAsync).RequirePermission(Permission.PeopleRead);
+        fields.MapPost("/", CreateAsync).RequirePermission(Permission.SettingsWrite);
+        fields.MapPut("/{id:long}", UpdateAsync).RequirePermission(Permission.SettingsWrite);
+        fields.MapDelete("/{id:long}", DeleteAsync).RequirePermission(Permission.SettingsWrite);
     }
 
     public sealed record CustomFieldRequest

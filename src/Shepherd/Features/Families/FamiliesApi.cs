@@ -15,11 +15,11 @@ public static class FamiliesApi
     public static void MapFamiliesApi(this IEndpointRouteBuilder api)
     {
         var families = api.MapGroup("/families").WithTags("Families");
-        families.MapGet("/", ListAsync);
-        families.MapGet("/{id:long}", GetAsync);
-        families.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        families.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        families.MapArchiving<Family>("Family");
+        families.MapGet("/", ListAsync).RequirePermission(Permission.FamiliesRead);
+        families.MapGet("/{id:long}", GetAsync).RequirePermission(Permission.FamiliesRead);
+        families.MapPost("/", CreateAsync).RequirePermission(Permission.FamiliesWrite);
+        families.MapPut("/{id:long}", UpdateAsync).RequirePermission(Permission.FamiliesWrite);
+        families.MapArchiving<Family>("Family", Permission.FamiliesWrite);
         families.MapFamilyMembersApi();
     }
 

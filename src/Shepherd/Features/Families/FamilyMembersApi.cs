@@ -13,11 +13,11 @@ public static class FamilyMembersApi
 {
     public static void MapFamilyMembersApi(this RouteGroupBuilder families)
     {
-        families.MapPost("/{id:long}/members", AddMemberAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        families.MapPut("/{id:long}/members/{personId:long}", ChangeRoleAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        families.MapDelete("/{id:long}/members/{personId:long}", RemoveMemberAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        families.MapPost("/{id:long}/pickups", AddPickupAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        families.MapDelete("/{id:long}/pickups/{pickupId:long}", RemovePickupAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        families.MapPost("/{id:long}/members", AddMemberAsync).RequirePermission(Permission.FamiliesWrite);
+        families.MapPut("/{id:long}/members/{personId:long}", ChangeRoleAsync).RequirePermission(Permission.FamiliesWrite);
+        families.MapDelete("/{id:long}/members/{personId:long}", RemoveMemberAsync).RequirePermission(Permission.FamiliesWrite);
+        families.MapPost("/{id:long}/pickups", AddPickupAsync).RequirePermission(Permission.FamiliesWrite);
+        families.MapDelete("/{id:long}/pickups/{pickupId:long}", RemovePickupAsync).RequirePermission(Permission.FamiliesWrite);
     }
 
     private static async Task<Results<Created<FamilyMemberResponse>, ValidationProblem, ProblemHttpResult>> AddMemberAsync(

@@ -14,10 +14,10 @@ public static class GroupMembersApi
 {
     public static void MapGroupMembers(this RouteGroupBuilder groups)
     {
-        groups.MapGet("/{id:long}/members", ListAsync);
-        groups.MapPost("/{id:long}/members", AddAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        groups.MapPut("/{id:long}/members/{personId:long}", ChangeRoleAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        groups.MapDelete("/{id:long}/members/{personId:long}", RemoveAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        groups.MapGet("/{id:long}/members", ListAsync).RequirePermission(Permission.GroupsRead);
+        groups.MapPost("/{id:long}/members", AddAsync).RequirePermission(Permission.GroupsWrite);
+        groups.MapPut("/{id:long}/members/{personId:long}", ChangeRoleAsync).RequirePermission(Permission.GroupsWrite);
+        groups.MapDelete("/{id:long}/members/{personId:long}", RemoveAsync).RequirePermission(Permission.GroupsWrite);
     }
 
     public sealed record AddMemberRequest

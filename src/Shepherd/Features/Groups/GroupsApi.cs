@@ -15,11 +15,11 @@ public static class GroupsApi
     public static void MapGroupsApi(this IEndpointRouteBuilder api)
     {
         var groups = api.MapGroup("/groups").WithTags("Groups");
-        groups.MapGet("/", ListAsync);
-        groups.MapGet("/{id:long}", GetAsync);
-        groups.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        groups.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        groups.MapArchiving<Group>("Group");
+        groups.MapGet("/", ListAsync).RequirePermission(Permission.GroupsRead);
+        groups.MapGet("/{id:long}", GetAsync).RequirePermission(Permission.GroupsRead);
+        groups.MapPost("/", CreateAsync).RequirePermission(Permission.GroupsWrite);
+        groups.MapPut("/{id:long}", UpdateAsync).RequirePermission(Permission.GroupsWrite);
+        groups.MapArchiving<Group>("Group", Permission.GroupsWrite);
         groups.MapGroupMembers();
     }
 

@@ -16,8 +16,8 @@ namespace Shepherd.Features.Notes;
 /// only the author may edit or delete a note.
 /// </summary>
 /// <remarks>
-/// Roles are not modelled yet: until they are, every member of the organization may read notes marked
-/// pastors or staff. When roles arrive, <see cref="VisibleTo"/> is the one place to narrow that.
+/// Notes need the NotesRead permission (staff and administrators); <see cref="VisibleTo"/> narrows further by the note's
+/// visibility and the caller's place in the pastoral team.
 /// </remarks>
 public static class NotesApi
 {
@@ -27,13 +27,13 @@ public static class NotesApi
     public static void MapNotesApi(this IEndpointRouteBuilder api)
     {
         var personNotes = api.MapGroup("/people/{personId:long}/notes").WithTags("Notes");
-        personNotes.MapGet("/", ListAsync);
-        personNotes.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        personNotes.MapGet("/", ListAsync).RequirePermission(Permission.NotesRead);
+        personNotes.MapPost("/", CreateAsync).RequirePermission(Permission.NotesWrite);
 
         var notes = api.MapGroup("/notes").WithTags("Notes");
-        notes.MapGet("/{id:long}", GetAsync);
-        notes.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        notes.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        notes.MapGet("/{id:long}", GetAsync).RequirePermission(Permission.NotesRead);
+        notes.MapPut("/{id:long}", UpdateAsync).RequirePermission(Permission.NotesWrite);
+        notes.MapDelete("/{id:long}", DeleteAsync).RequirePermission(Permission.NotesWrite);
     }
 
     public sealed record NoteRequest
@@ -63,7 +63,7 @@ public static class NotesApi
         {
             return ApiResults.NotFound("Person", personId);
         }
-        var query = VisibleTo(db.Notes.AsNoTracking(), user.UserId()).Where(n => n.PersonId == personId);
+        var query = VisibleTo(db.Notes.AsNoTracking(), user).Where(n => n.PersonId == personId);
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(n => n.NoteDate).ThenByDescending(n => n.Id)
             .Skip(page.Skip).Take(page.Size).ToListAsync(ct);
@@ -73,7 +73,7 @@ public static class NotesApi
     private static async Task<Results<Ok<NoteResponse>, ProblemHttpResult>> GetAsync(
         long id, ShepherdDbContext db, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
-        var note = await VisibleTo(db.Notes.AsNoTracking(), user.UserId()).FirstOrDefaultAsync(n => n.Id == id, ct);
+        var note = await VisibleTo(db.Notes.AsNoTracking(), user).FirstOrDefaultAsync(n => n.Id == id, ct);
         if (note is null)
         {
             return ApiResults.NotFound("Note", id);
@@ -113,7 +113,7 @@ public static class NotesApi
         long id, NoteRequest request, ShepherdDbContext db, ClaimsPrincipal user, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var callerId = user.UserId();
-        var note = await VisibleTo(db.Notes, callerId).FirstOrDefaultAsync(n => n.Id == id, ct);
+        var note = await VisibleTo(db.Notes, user).FirstOrDefaultAsync(n => n.Id == id, ct);
         if (note is null)
         {
             return ApiResults.NotFound("Note", id);
@@ -141,7 +141,7 @@ public static class NotesApi
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, ShepherdDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
         var callerId = user.UserId();
-        var note = await VisibleTo(db.Notes, callerId).FirstOrDefaultAsync(n => n.Id == id, ct);
+        var note = await VisibleTo(db.Notes, user).FirstOrDefaultAsync(n => n.Id == id, ct);
         if (note is null)
         {
             return ApiResults.NotFound("Note", id);
@@ -155,9 +155,18 @@ public static class NotesApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>The notes the caller may read: everything except other people's authorOnly notes.</summary>
-    private static IQueryable<Note> VisibleTo(IQueryable<Note> notes, long? callerId) =>
-        notes.Where(n => n.Visibility != NoteVisibility.AuthorOnly || (callerId != null && n.AuthorUserId == callerId));
+    /// <summary>
+    /// The notes the caller may read: their own, notes shared with staff, and notes shared with pastors when the caller is
+    /// one of the pastoral team. Everyone reading here already has the NotesRead permission (staff and administrators).
+    /// </summary>
+    private static IQueryable<Note> VisibleTo(IQueryable<Note> notes, ClaimsPrincipal caller)
+    {
+        var callerId = caller.UserId();
+        var pastoral = caller.HasClaim(ApiScopes.PastoralClaim, "true");
+        return notes.Where(n => (callerId != null && n.AuthorUserId == callerId)
+            || n.Visibility == NoteVisibility.Staff
+            || (pastoral && n.Visibility == NoteVisibility.Pastors));
+    }
 
     private static ProblemHttpResult OnlyTheAuthor(string action) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",

@@ -14,11 +14,11 @@ public static class PeopleApi
     public static void MapPeopleApi(this IEndpointRouteBuilder api)
     {
         var people = api.MapGroup("/people").WithTags("People");
-        people.MapGet("/", ListAsync);
-        people.MapGet("/{id:long}", GetAsync);
-        people.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        people.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        people.MapArchiving<Person>("Person");
+        people.MapGet("/", ListAsync).RequirePermission(Permission.PeopleRead);
+        people.MapGet("/{id:long}", GetAsync).RequirePermission(Permission.PeopleRead);
+        people.MapPost("/", CreateAsync).RequirePermission(Permission.PeopleWrite);
+        people.MapPut("/{id:long}", UpdateAsync).RequirePermission(Permission.PeopleWrite);
+        people.MapArchiving<Person>("Person", Permission.PeopleWrite);
         people.MapPersonPhotoApi();
     }
 

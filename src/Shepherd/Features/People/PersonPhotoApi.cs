@@ -15,8 +15,8 @@ public static class PersonPhotoApi
 
     public static void MapPersonPhotoApi(this RouteGroupBuilder people)
     {
-        people.MapGet("/{id:long}/photo", GetAsync);
-        people.MapPut("/{id:long}/photo", UploadAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        people.MapGet("/{id:long}/photo", GetAsync).RequirePermission(Permission.PeopleRead);
+        people.MapPut("/{id:long}/photo", UploadAsync).RequirePermission(Permission.PeopleWrite);
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetAsync(long id, ShepherdDbContext db, CancellationToken ct)

@@ -15,12 +15,12 @@ public static class ServicesApi
     public static void MapServicesApi(this IEndpointRouteBuilder api)
     {
         var services = api.MapGroup("/services").WithTags("Services");
-        services.MapGet("/", ListAsync);
-        services.MapGet("/{id:long}", GetAsync);
-        services.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        services.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        services.MapPut("/{id:long}/headcount", SetHeadcountAsync).RequireAuthorization(ApiScopes.WritePolicy);
-        services.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(ApiScopes.WritePolicy);
+        services.MapGet("/", ListAsync).RequirePermission(Permission.ServicesRead);
+        services.MapGet("/{id:long}", GetAsync).RequirePermission(Permission.ServicesRead);
+        services.MapPost("/", CreateAsync).RequirePermission(Permission.ServicesWrite);
+        services.MapPut("/{id:long}", UpdateAsync).RequirePermission(Permission.ServicesWrite);
+        services.MapPut("/{id:long}/headcount", SetHeadcountAsync).RequirePermission(Permission.AttendanceWrite);
+        services.MapDelete("/{id:long}", DeleteAsync).RequirePermission(Permission.ServicesWrite);
     }
 
     public sealed record ServiceRequest

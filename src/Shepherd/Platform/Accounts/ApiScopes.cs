@@ -16,12 +16,15 @@ public static class ApiScopes
     /// <summary>The token's id: a browser session opened with a token re-checks that token by it.</summary>
     public const string TokenIdClaim = "token_id";
 
+    /// <summary>"true" when the caller is one of the organization's pastoral team (reads notes shared with pastors).</summary>
+    public const string PastoralClaim = "pastoral";
+
+    /// <summary>The caller's own person record in the organization, when linked (a group leader's groups are found by it).</summary>
+    public const string PersonClaim = "person";
+
     /// <summary>Present (value "administrator") when the token's user is a platform administrator.</summary>
     public const string PlatformClaim = "platform";
     public const string PlatformAdministrator = "administrator";
-
-    public const string ReadPolicy = "api.read";
-    public const string WritePolicy = "api.write";
 
     /// <summary>Instance-wide operations (backups hold every organization): a platform administrator's token with read.</summary>
     public const string PlatformReadPolicy = "platform.read";

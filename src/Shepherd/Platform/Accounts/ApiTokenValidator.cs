@@ -20,6 +20,9 @@ public enum TokenOutcome
     Unknown,
     Revoked,
     Expired,
+
+    /// <summary>The token's user is no longer a member of the token's organization: removing a member ends their tokens.</summary>
+    NotAMember,
 }
 
 /// <summary>The outcome, and for a valid token its id and the claims its holder gets.</summary>
@@ -65,7 +68,14 @@ public sealed class ApiTokenValidator(ShepherdDbContextFactory contexts, TimePro
         await using var db = contexts.Create(null, AuditActor.System);
         var token = await db.ApiTokens.IgnoreQueryFilters().AsNoTracking()
             .Where(match)
-            .Select(t => new { t.Id, t.OrganizationId, t.UserId, t.Name, t.Scopes, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, t.User!.Email, t.User.IsPlatformAdministrator })
+            .Select(t => new
+            {
+                t.Id, t.OrganizationId, t.UserId, t.Name, t.Scopes, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, t.User!.Email, t.User.IsPlatformAdministrator,
+                Membership = db.Memberships.IgnoreQueryFilters()
+                    .Where(m => m.OrganizationId == t.OrganizationId && m.UserId == t.UserId)
+                    .Select(m => new { m.Role, m.Pastoral, m.PersonId })
+                    .FirstOrDefault(),
+            })
             .FirstOrDefaultAsync(cancellationToken);
         if (token is null)
         {
@@ -78,6 +88,10 @@ public sealed class ApiTokenValidator(ShepherdDbContextFactory contexts, TimePro
         if (token.ExpiresAt <= now)
         {
             return TokenValidation.Failed(TokenOutcome.Expired);
+        }
+        if (token.Membership is null)
+        {
+            return TokenValidation.Failed(TokenOutcome.NotAMember);
         }
         if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedResolution)
         {
@@ -99,7 +113,16 @@ public sealed class ApiTokenValidator(ShepherdDbContextFactory contexts, TimePro
             new(ApiScopes.OrganizationClaim, token.OrganizationId.ToString(CultureInfo.InvariantCulture)),
             new(ApiScopes.TokenClaim, token.Name),
             new(ApiScopes.TokenIdClaim, token.Id.ToString(CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Role, token.Membership.Role.ToString()),
         };
+        if (token.Membership.Pastoral)
+        {
+            claims.Add(new Claim(ApiScopes.PastoralClaim, "true"));
+        }
+        if (token.Membership.PersonId is { } personId)
+        {
+            claims.Add(new Claim(ApiScopes.PersonClaim, personId.ToString(CultureInfo.InvariantCulture)));
+        }
         claims.AddRange(token.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => new Claim(ApiScopes.ClaimType, s)));
         if (token.IsPlatformAdministrator)
         {

@@ -12,14 +12,14 @@ namespace Shepherd.Platform.Api;
 /// </summary>
 public static class Archiving
 {
-    public static void MapArchiving<T>(this RouteGroupBuilder resource, string name) where T : class, IArchivable
+    public static void MapArchiving<T>(this RouteGroupBuilder resource, string name, Permission permission) where T : class, IArchivable
     {
         resource.MapPost("/{id:long}/archive", (long id, ShepherdDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
                 SetAsync<T>(name, id, clock.GetUtcNow(), db, http, ct))
-            .RequireAuthorization(ApiScopes.WritePolicy);
+            .RequirePermission(permission);
         resource.MapPost("/{id:long}/restore", (long id, ShepherdDbContext db, HttpContext http, CancellationToken ct) =>
                 SetAsync<T>(name, id, null, db, http, ct))
-            .RequireAuthorization(ApiScopes.WritePolicy);
+            .RequirePermission(permission);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SetAsync<T>(

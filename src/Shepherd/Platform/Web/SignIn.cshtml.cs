@@ -42,6 +42,7 @@ public sealed class SignInModel(ApiTokenValidator tokens, TimeProvider clock) : 
             TokenOutcome.Malformed => "That is not a Shepherd API token: tokens start with shp_ and are " + ApiTokenValidator.MaxLength + " characters at most.",
             TokenOutcome.Revoked => "This token has been revoked. Make a new one with shepherd admin token.",
             TokenOutcome.Expired => "This token has expired. Make a new one with shepherd admin token.",
+            TokenOutcome.NotAMember => "This token's user is no longer a member of its organization.",
             _ => "No such token. Check that you copied all of it.",
         };
         if (Error is not null)
