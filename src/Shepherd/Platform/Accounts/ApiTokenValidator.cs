@@ -70,7 +70,16 @@ public sealed class ApiTokenValidator(ShepherdDbContextFactory contexts, TimePro
             .Where(match)
             .Select(t => new
             {
-                t.Id, t.OrganizationId, t.UserId, t.Name, t.Scopes, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, t.User!.Email, t.User.IsPlatformAdministrator,
+                t.Id,
+                t.OrganizationId,
+                t.UserId,
+                t.Name,
+                t.Scopes,
+                t.ExpiresAt,
+                t.RevokedAt,
+                t.LastUsedAt,
+                t.User!.Email,
+                t.User.IsPlatformAdministrator,
                 Membership = db.Memberships.IgnoreQueryFilters()
                     .Where(m => m.OrganizationId == t.OrganizationId && m.UserId == t.UserId)
                     .Select(m => new { m.Role, m.Pastoral, m.PersonId })
