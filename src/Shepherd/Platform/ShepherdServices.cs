@@ -23,9 +23,15 @@ public static class ShepherdServices
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
                 o.User.RequireUniqueEmail = true;
+                var accounts = AccountOptions.From(configuration);
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = accounts.LockoutAttempts;
+                o.Lockout.DefaultLockoutTimeSpan = accounts.LockoutDuration;
             })
             .AddEntityFrameworkStores<ShepherdDbContext>();
         services.AddScoped<AdministratorSetup>();
+        services.AddScoped<AccountSessions>();
+        services.AddSingleton<SessionClaims>();
         services.AddScoped<ApiTokenIssuer>();
         services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton<SchemaMigrator>();

@@ -99,7 +99,8 @@ public static class ShepherdWebApp
         app.MapShepherdMonitoring();
         app.MapShepherdApi();
         app.MapRazorPages();
-        app.MapGet("/", () => TypedResults.Redirect("/api/reference")).AllowAnonymous().ExcludeFromDescription();
+        // The front door: a signed-in person's account page, which sends everyone else to sign in.
+        app.MapGet("/", () => TypedResults.Redirect(AccountModel.Path)).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 

@@ -195,7 +195,7 @@ public sealed partial class OperationsPageTests(WebSqliteApp app) : IClassFixtur
         }
         (await browser.GetAsync("/operations", Cancel)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        using var signedOut = await browser.PostAsync("/signout", Form(page, []), Cancel);
+        using var signedOut = await browser.PostAsync("/signout", WebForms.Form(page, []), Cancel);
         signedOut.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         signedOut.Headers.GetValues("Set-Cookie").ShouldContain(c => c.StartsWith(WebSession.CookieName + "=;", StringComparison.Ordinal));
         (await browser.GetAsync("/operations", Cancel)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
@@ -227,15 +227,7 @@ public sealed partial class OperationsPageTests(WebSqliteApp app) : IClassFixtur
         {
             fields["ReturnUrl"] = returnUrl;
         }
-        return await browser.PostAsync("/signin", Form(form, fields), Cancel);
-    }
-
-    private static FormUrlEncodedContent Form(string html, Dictionary<string, string> fields)
-    {
-        var antiforgery = AntiforgeryField().Match(html);
-        antiforgery.Success.ShouldBeTrue("the page has an antiforgery field");
-        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(antiforgery.Groups[1].Value);
-        return new FormUrlEncodedContent(fields);
+        return await browser.PostAsync("/signin", WebForms.Form(form, fields), Cancel);
     }
 
     private static async Task ShouldBeRefusedAsync(HttpResponseMessage response, string message)
@@ -268,9 +260,6 @@ public sealed partial class OperationsPageTests(WebSqliteApp app) : IClassFixtur
         start.ShouldBeGreaterThanOrEqualTo(0, $"chart {id}");
         return html[start..html.IndexOf("</svg>", start, StringComparison.Ordinal)];
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 
     [GeneratedRegex("<p class=\"error\" role=\"alert\" id=\"token-error\">([^<]*)</p>")]
     private static partial Regex ErrorMessage();

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -7,13 +9,21 @@ using Shepherd.Platform.Accounts;
 namespace Shepherd.Platform.Web;
 
 /// <summary>
-/// Sign-in with an API token (like a cluster dashboard's "sign in with a token") until accounts bring passwords: the
-/// token is checked like a bearer token and a session cookie carries its claims. The token itself is never logged.
+/// Sign-in with an e-mail address and password, or with an API token (like a cluster dashboard's "sign in with a
+/// token", for operators who only need the Operations page). Either opens the same session cookie. Neither the password
+/// nor the token is ever logged.
 /// </summary>
 [AllowAnonymous]
-public sealed class SignInModel(ApiTokenValidator tokens, TimeProvider clock) : PageModel
+public sealed class SignInModel(AccountSessions accounts, ApiTokenValidator tokens, TimeProvider clock) : PageModel
 {
-    public const string DefaultPage = "/operations";
+    public const string DefaultPage = AccountModel.Path;
+    public const string TokenDefaultPage = "/operations";
+
+    [BindProperty]
+    public string? Email { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
 
     [BindProperty]
     public string? Token { get; set; }
@@ -23,13 +33,58 @@ public sealed class SignInModel(ApiTokenValidator tokens, TimeProvider clock) : 
 
     public string? Error { get; private set; }
 
+    /// <summary>Which form the error belongs to: "password" or "token".</summary>
+    public string? ErrorFor { get; private set; }
+
     public void OnGet()
     {
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var presented = Token?.Trim() ?? "";
+        if (Request.Form.ContainsKey(nameof(Token)))
+        {
+            return await TokenSignInAsync(Token?.Trim() ?? "", cancellationToken);
+        }
+        var email = Email?.Trim() ?? "";
+        var password = Password ?? "";
+        ErrorFor = "password";
+        if (email.Length == 0 || password.Length == 0)
+        {
+            Error = "Enter your e-mail address and password.";
+            return Page();
+        }
+
+        var result = await accounts.SignInWithPasswordAsync(email, password, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        Error = result.Outcome switch
+        {
+            PasswordSignInOutcome.SignedIn => null,
+            PasswordSignInOutcome.LockedOut => LockedOutMessage(result.LockedUntil),
+            PasswordSignInOutcome.NoOrganization => "This account does not belong to any organization yet. Ask an administrator to invite you.",
+            PasswordSignInOutcome.PasswordsDisabled => "Your organization signs in through its identity provider, not with a password.",
+            _ => "That e-mail address and password do not match an account.",
+        };
+        if (Error is not null)
+        {
+            return Page();
+        }
+        return await OpenSessionAsync(result.Claims, DefaultPage);
+    }
+
+    private string LockedOutMessage(DateTimeOffset? until)
+    {
+        if (until is not { } end)
+        {
+            return "This account is locked. Ask an administrator to unlock it.";
+        }
+        var minutes = Math.Max(1, (int)Math.Ceiling((end - clock.GetUtcNow()).TotalMinutes));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Too many failed attempts: this account is locked until {end.UtcDateTime:HH:mm} UTC (about {minutes} min). Try again then, or ask an administrator.");
+    }
+
+    private async Task<IActionResult> TokenSignInAsync(string presented, CancellationToken cancellationToken)
+    {
+        ErrorFor = "token";
         var validation = presented.Length == 0
             ? TokenValidation.Failed(TokenOutcome.Malformed)
             : await tokens.ValidateAsync(presented, cancellationToken);
@@ -49,9 +104,15 @@ public sealed class SignInModel(ApiTokenValidator tokens, TimeProvider clock) : 
         {
             return Page();
         }
+        return await OpenSessionAsync(validation.Claims, TokenDefaultPage);
+    }
 
-        await HttpContext.SignInAsync(WebSession.Scheme, WebSession.Principal(validation.Claims, clock.GetUtcNow()),
+    private async Task<IActionResult> OpenSessionAsync(IEnumerable<Claim> claims, string defaultPage)
+    {
+        // The cookie is a new encrypted ticket made here, replacing whatever the browser held: a session id planted
+        // before sign-in cannot carry over (no session fixation).
+        await HttpContext.SignInAsync(WebSession.Scheme, WebSession.Principal(claims, clock.GetUtcNow()),
             new AuthenticationProperties { IsPersistent = false });
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : DefaultPage);
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : defaultPage);
     }
 }

@@ -8,8 +8,10 @@ using Shepherd.Platform.Accounts;
 namespace Shepherd.Platform.Web;
 
 /// <summary>
-/// The browser session of the web UI: a cookie holding the claims of the API token it was opened with, re-checked
-/// against the database every <see cref="WebSessionOptions.SessionRevalidation"/>.
+/// The browser session of the web UI: a cookie holding the claims of the account (e-mail and password) or of the API
+/// token it was opened with, re-checked against the database every <see cref="WebSessionOptions.SessionRevalidation"/>:
+/// a changed role takes effect, and a removed membership, a changed password, "sign out everywhere" or a revoked token
+/// ends the session.
 /// </summary>
 public static partial class WebSession
 {
@@ -21,7 +23,7 @@ public static partial class WebSession
     /// <summary>When the token behind the session was last found valid (Unix milliseconds).</summary>
     public const string CheckedAtClaim = "checked_at";
 
-    /// <summary>Until accounts come, the web UI has one page, the Operations page: only tokens that may see it sign in.</summary>
+    /// <summary>A token opens a browser session only to see the Operations page: it needs the monitoring scope or a platform administrator.</summary>
     public static bool MaySignIn(IEnumerable<Claim> claims) => claims.Any(c =>
         (c.Type == ApiScopes.ClaimType && c.Value == ApiScopes.Monitoring)
         || (c.Type == ApiScopes.PlatformClaim && c.Value == ApiScopes.PlatformAdministrator));
@@ -72,35 +74,40 @@ public static partial class WebSession
             return;
         }
 
-        TokenValidation validation;
-        if (!long.TryParse(principal.FindFirstValue(ApiScopes.TokenIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var tokenId))
+        IReadOnlyList<Claim>? claims;
+        try
         {
-            validation = TokenValidation.Failed(TokenOutcome.Unknown);
+            claims = principal.HasClaim(c => c.Type == ApiScopes.TokenIdClaim)
+                ? await RecheckTokenAsync(principal, services, context.HttpContext.RequestAborted)
+                : await services.GetRequiredService<SessionClaims>().RefreshAsync(principal, null, context.HttpContext.RequestAborted);
         }
-        else
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            try
-            {
-                validation = await services.GetRequiredService<ApiTokenValidator>().ValidateAsync(tokenId, context.HttpContext.RequestAborted);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The database is unreachable: keep the session until the next check. The Operations page is what an
-                // operator opens precisely then, and the token was valid when last checked.
-                LogRecheckFailed(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebSession)), e);
-                return;
-            }
+            // The database is unreachable: keep the session until the next check. The Operations page is what an
+            // operator opens precisely then, and the session was valid when last checked.
+            LogRecheckFailed(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebSession)), e);
+            return;
         }
-        if (!validation.IsValid || !MaySignIn(validation.Claims))
+        if (claims is null)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);
             return;
         }
-        context.ReplacePrincipal(Principal(validation.Claims, now));
+        context.ReplacePrincipal(Principal(claims, now));
         context.ShouldRenew = true;
     }
 
+    /// <summary>A session opened with an API token lives as long as the token stays valid and may open the page.</summary>
+    private static async Task<IReadOnlyList<Claim>?> RecheckTokenAsync(ClaimsPrincipal principal, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(principal.FindFirstValue(ApiScopes.TokenIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var tokenId))
+        {
+            return null;
+        }
+        var validation = await services.GetRequiredService<ApiTokenValidator>().ValidateAsync(tokenId, cancellationToken);
+        return validation.IsValid && MaySignIn(validation.Claims) ? validation.Claims : null;
+    }
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not re-check a web session's token; the session is kept until the next check")]
     private static partial void LogRecheckFailed(ILogger logger, Exception exception);
 }

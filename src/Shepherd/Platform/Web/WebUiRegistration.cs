@@ -23,6 +23,8 @@ public static class WebUiRegistration
             o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(folder.Path, "keys")), logs));
 
         services.AddOptions<WebSessionOptions>().BindConfiguration(WebSessionOptions.Section);
+        services.AddSingleton<FirstRunSetup>();
+        services.AddHostedService<FirstRunAnnouncement>();
         services.AddAuthentication(WebSchemeSelector.Scheme)
             .AddPolicyScheme(WebSchemeSelector.Scheme, "Bearer token or browser session", o => o.ForwardDefaultSelector = WebSchemeSelector.Select)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)

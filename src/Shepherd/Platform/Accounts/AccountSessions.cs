@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Shepherd.Data;
+using Shepherd.Data.Accounts;
+using Shepherd.Data.Audit;
+
+namespace Shepherd.Platform.Accounts;
+
+public enum PasswordSignInOutcome { SignedIn, WrongCredentials, LockedOut, NoOrganization, PasswordsDisabled }
+
+/// <param name="LockedUntil">When a locked-out account may try again.</param>
+public sealed record PasswordSignInResult(PasswordSignInOutcome Outcome, IReadOnlyList<Claim> Claims, DateTimeOffset? LockedUntil = null)
+{
+    public static PasswordSignInResult Failed(PasswordSignInOutcome outcome, DateTimeOffset? lockedUntil = null) => new(outcome, [], lockedUntil);
+}
+
+/// <summary>Password sign-in with Identity's user manager: lockout counting, then the session's claims.</summary>
+public sealed class AccountSessions(UserManager<ShepherdUser> users, SessionClaims sessions, TimeProvider clock)
+{
+    /// <summary>
+    /// Checks an e-mail address and password, counting failures toward the lockout. Unknown addresses and wrong passwords
+    /// get the same answer and take the same time (a password is hashed either way).
+    /// </summary>
+    public async Task<PasswordSignInResult> SignInWithPasswordAsync(string email, string password, string? ipAddress, CancellationToken cancellationToken)
+    {
+        var user = email.Length is > 0 and <= 256 ? await users.FindByEmailAsync(email) : null;
+        if (user is null)
+        {
+            users.PasswordHasher.HashPassword(new ShepherdUser(), password);
+            return PasswordSignInResult.Failed(PasswordSignInOutcome.WrongCredentials);
+        }
+        if (await users.IsLockedOutAsync(user))
+        {
+            return PasswordSignInResult.Failed(PasswordSignInOutcome.LockedOut, await users.GetLockoutEndDateAsync(user));
+        }
+
+        var memberships = await sessions.MembershipsAsync(user.Id, cancellationToken);
+        if (!await users.CheckPasswordAsync(user, password))
+        {
+            await users.AccessFailedAsync(user);
+            var locked = await users.IsLockedOutAsync(user);
+            await sessions.RecordAsync(memberships, user, locked ? AuditAction.LockedOut : AuditAction.SignInFailed, ipAddress, cancellationToken);
+            return locked
+                ? PasswordSignInResult.Failed(PasswordSignInOutcome.LockedOut, await users.GetLockoutEndDateAsync(user))
+                : PasswordSignInResult.Failed(PasswordSignInOutcome.WrongCredentials);
+        }
+        await users.ResetAccessFailedCountAsync(user);
+
+        if (memberships.Count == 0)
+        {
+            return PasswordSignInResult.Failed(PasswordSignInOutcome.NoOrganization);
+        }
+        var allowed = memberships.Where(m => !m.PasswordsDisabled).ToList();
+        if (allowed.Count == 0)
+        {
+            return PasswordSignInResult.Failed(PasswordSignInOutcome.PasswordsDisabled);
+        }
+        var membership = allowed.FirstOrDefault(m => m.OrganizationId == user.CurrentOrganizationId) ?? allowed[0];
+        user.CurrentOrganizationId = membership.OrganizationId;
+        user.LastSignInAt = clock.GetUtcNow();
+        await users.UpdateAsync(user);
+        await sessions.RecordAsync([membership], user, AuditAction.SignedIn, ipAddress, cancellationToken);
+        return new PasswordSignInResult(PasswordSignInOutcome.SignedIn, SessionClaims.Claims(user, membership, SessionClaims.PasswordMethod));
+    }
+
+    /// <summary>The session's claims with the user's current security stamp, after this session itself changed it.</summary>
+    public async Task<IReadOnlyList<Claim>?> ReissueAsync(ClaimsPrincipal session, ShepherdUser user, CancellationToken cancellationToken)
+    {
+        var claims = session.Claims.Where(c => c.Type != SessionClaims.StampClaim).Append(new Claim(SessionClaims.StampClaim, user.SecurityStamp ?? "")).ToList();
+        return await sessions.RefreshAsync(new ClaimsPrincipal(new ClaimsIdentity(claims, session.Identity?.AuthenticationType)), null, cancellationToken);
+    }
+}
+
+public sealed record MembershipView(
+    long OrganizationId, string OrganizationName, OrganizationRole Role, bool Pastoral, long? PersonId, bool PasswordsDisabled);
+
+/// <summary>
+/// Who a signed-in person is, as claims: the user, the organization they work in, their role there, and the security
+/// stamp the session was opened with. Built at sign-in and rebuilt whenever the session is re-checked, so a changed role,
+/// a removed membership or a changed password reaches every open session within one re-check. Uses its own database
+/// contexts: it runs during authentication, before the request's tenant is known, and must not create the request's
+/// scoped context (which would then see no organization).
+/// </summary>
+public sealed class SessionClaims(ShepherdDbContextFactory contexts, TimeProvider clock)
+{
+    /// <summary>The claim carrying the user's security stamp: a password change or "sign out everywhere" changes the stamp.</summary>
+    public const string StampClaim = "stamp";
+
+    /// <summary>How the session was opened: "password" (or an external provider's name later); token sessions carry token claims instead.</summary>
+    public const string MethodClaim = "amr";
+    public const string PasswordMethod = "pwd";
+
+    /// <summary>
+    /// The session's claims as they are now, or null when the session must end: the user is gone or locked out, the
+    /// security stamp changed, the membership was removed, or the organization stopped accepting passwords.
+    /// <paramref name="switchTo"/> moves the session to another organization the user belongs to.
+    /// </summary>
+    public async Task<IReadOnlyList<Claim>?> RefreshAsync(ClaimsPrincipal session, long? switchTo, CancellationToken cancellationToken)
+    {
+        if (session.UserId() is not { } userId
+            || !long.TryParse(session.FindFirstValue(ApiScopes.OrganizationClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var organizationId))
+        {
+            return null;
+        }
+        await using var db = contexts.Create(null, AuditActor.System);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null || user.LockoutEnd > clock.GetUtcNow() || user.SecurityStamp != session.FindFirstValue(StampClaim))
+        {
+            return null;
+        }
+        var method = session.FindFirstValue(MethodClaim) ?? PasswordMethod;
+        var memberships = await MembershipsAsync(user.Id, cancellationToken);
+        var membership = memberships.FirstOrDefault(m => m.OrganizationId == (switchTo ?? organizationId));
+        if (membership is null || (method == PasswordMethod && membership.PasswordsDisabled))
+        {
+            return null;
+        }
+        if (switchTo is not null && user.CurrentOrganizationId != switchTo)
+        {
+            await db.Users.Where(u => u.Id == userId)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.CurrentOrganizationId, switchTo), cancellationToken);
+        }
+        return Claims(user, membership, method);
+    }
+
+    /// <summary>Every organization the user belongs to, with their role there, by name.</summary>
+    public async Task<IReadOnlyList<MembershipView>> MembershipsAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create(null, AuditActor.System);
+        var rows = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
+            .Where(m => m.UserId == userId)
+            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new
+            {
+                m.OrganizationId,
+                OrganizationName = o.Name,
+                m.Role,
+                m.Pastoral,
+                m.PersonId,
+                o.LocalPasswordsDisabled,
+            })
+            .OrderBy(m => m.OrganizationName)
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(m => new MembershipView(m.OrganizationId, m.OrganizationName, m.Role, m.Pastoral, m.PersonId, m.LocalPasswordsDisabled))];
+    }
+
+    public static List<Claim> Claims(ShepherdUser user, MembershipView membership, string method)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Name, user.Email ?? $"user {user.Id}"),
+            new(ApiScopes.OrganizationClaim, membership.OrganizationId.ToString(CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Role, membership.Role.ToString()),
+            // A person at the keyboard may do what their role allows: both scopes. Monitoring stays with the platform claim.
+            new(ApiScopes.ClaimType, ApiScopes.Read),
+            new(ApiScopes.ClaimType, ApiScopes.Write),
+            new(StampClaim, user.SecurityStamp ?? ""),
+            new(MethodClaim, method),
+        };
+        if (membership.Pastoral)
+        {
+            claims.Add(new Claim(ApiScopes.PastoralClaim, "true"));
+        }
+        if (membership.PersonId is { } personId)
+        {
+            claims.Add(new Claim(ApiScopes.PersonClaim, personId.ToString(CultureInfo.InvariantCulture)));
+        }
+        if (user.IsPlatformAdministrator)
+        {
+            claims.Add(new Claim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator));
+        }
+        return claims;
+    }
+
+    /// <summary>Sign-in events go to the audit log of each organization the user belongs to: their administrators see attempts.</summary>
+    public async Task RecordAsync(IEnumerable<MembershipView> memberships, ShepherdUser user, AuditAction action, string? ipAddress, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create(null, new AuditActor(user.Id, user.Email ?? $"user {user.Id}"));
+        foreach (var membership in memberships)
+        {
+            db.AuditEntries.Add(new AuditEntry
+            {
+                OrganizationId = membership.OrganizationId,
+                At = clock.GetUtcNow(),
+                ActorUserId = user.Id,
+                Actor = user.Email ?? $"user {user.Id}",
+                Action = action,
+                EntityType = "User",
+                EntityId = user.Id.ToString(CultureInfo.InvariantCulture),
+                IpAddress = ipAddress,
+            });
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Shepherd.Data.Accounts;
+using Shepherd.Platform.Accounts;
+
+namespace Shepherd.Platform.Web;
+
+/// <summary>
+/// The signed-in person's own account: which organization they work in (and switching to another they belong to),
+/// changing their password, and signing out every other session.
+/// </summary>
+public sealed class AccountModel(AccountSessions accounts, SessionClaims sessions, UserManager<ShepherdUser> users, TimeProvider clock) : PageModel
+{
+    public const string Path = "/account";
+
+    public IReadOnlyList<MembershipView> Memberships { get; private set; } = [];
+
+    public long? CurrentOrganizationId { get; private set; }
+
+    /// <summary>Opened with an API token: the account's own settings are not reachable from such a session.</summary>
+    public bool TokenSession { get; private set; }
+
+    public string? Message { get; private set; }
+
+    public string? Error { get; private set; }
+
+    [BindProperty]
+    public string? CurrentPassword { get; set; }
+
+    [BindProperty]
+    public string? NewPassword { get; set; }
+
+    [BindProperty]
+    public string? ConfirmPassword { get; set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostSwitchAsync(long organizationId, CancellationToken cancellationToken)
+    {
+        if (IsTokenSession())
+        {
+            return Forbid();
+        }
+        var claims = await sessions.RefreshAsync(User, organizationId, cancellationToken);
+        if (claims is null)
+        {
+            // Not a member there (or no longer signed in validly): the same answer as an organization that does not exist.
+            Error = "You are not a member of that organization.";
+            await LoadAsync(cancellationToken);
+            return Page();
+        }
+        await HttpContext.SignInAsync(WebSession.Scheme, WebSession.Principal(claims, clock.GetUtcNow()));
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostChangePasswordAsync(CancellationToken cancellationToken)
+    {
+        if (IsTokenSession() || await CurrentUserAsync() is not { } user)
+        {
+            return Forbid();
+        }
+        if (string.IsNullOrEmpty(CurrentPassword) || string.IsNullOrEmpty(NewPassword))
+        {
+            Error = "Enter your current password and a new one.";
+        }
+        else if (NewPassword != ConfirmPassword)
+        {
+            Error = "The new password and its confirmation differ.";
+        }
+        else
+        {
+            var changed = await users.ChangePasswordAsync(user, CurrentPassword, NewPassword);
+            Error = changed.Succeeded ? null : string.Join(" ", changed.Errors.Select(e => e.Description));
+        }
+        if (Error is not null)
+        {
+            await LoadAsync(cancellationToken);
+            return Page();
+        }
+        // Changing the password changed the security stamp: every other session ends at its next check; this one goes on.
+        await ReissueAsync(cancellationToken);
+        Message = "Your password was changed. Other sessions are signed out.";
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSignOutEverywhereAsync(CancellationToken cancellationToken)
+    {
+        if (IsTokenSession() || await CurrentUserAsync() is not { } user)
+        {
+            return Forbid();
+        }
+        await users.UpdateSecurityStampAsync(user);
+        await ReissueAsync(cancellationToken);
+        Message = "Every other session is signed out (within a minute on devices in use right now).";
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    private bool IsTokenSession() => User.HasClaim(c => c.Type == ApiScopes.TokenIdClaim);
+
+    private async Task<ShepherdUser?> CurrentUserAsync() =>
+        User.UserId() is { } id ? await users.FindByIdAsync(id.ToString(CultureInfo.InvariantCulture)) : null;
+
+    /// <summary>This session takes the new security stamp, so it survives the change that ends the others.</summary>
+    private async Task ReissueAsync(CancellationToken cancellationToken)
+    {
+        var user = await CurrentUserAsync();
+        var claims = user is null ? null : await accounts.ReissueAsync(User, user, cancellationToken);
+        if (claims is not null)
+        {
+            await HttpContext.SignInAsync(WebSession.Scheme, WebSession.Principal(claims, clock.GetUtcNow()));
+        }
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        TokenSession = IsTokenSession();
+        CurrentOrganizationId = long.TryParse(User.FindFirst(ApiScopes.OrganizationClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+        if (User.UserId() is { } userId)
+        {
+            Memberships = await sessions.MembershipsAsync(userId, cancellationToken);
+        }
+    }
+}
