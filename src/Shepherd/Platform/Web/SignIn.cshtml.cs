@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Shepherd.Platform.Accounts;
+using Shepherd.Platform.Security;
 
 namespace Shepherd.Platform.Web;
 
@@ -11,6 +13,7 @@ namespace Shepherd.Platform.Web;
 /// token is checked like a bearer token and a session cookie carries its claims. The token itself is never logged.
 /// </summary>
 [AllowAnonymous]
+[EnableRateLimiting(RateLimits.SignIn)]
 public sealed class SignInModel(ApiTokenValidator tokens, TimeProvider clock) : PageModel
 {
     public const string DefaultPage = "/operations";
