@@ -8,6 +8,7 @@ using Shepherd.Features.Notes;
 using Shepherd.Features.People;
 using Shepherd.Features.Services;
 using Shepherd.Platform.Accounts;
+using Shepherd.Platform.Security;
 
 namespace Shepherd.Features;
 
@@ -19,7 +20,9 @@ public static class ApiRoutes
 {
     public static void MapShepherdApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/api/v1").RequireAuthorization();
+        // Rate limited per token (Platform/Security/RateLimits). Monitoring (/api/monitoring, /metrics) is not: scrapes
+        // and dashboards poll on a schedule and must keep working while the API is busy or under attack.
+        var v1 = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
         v1.MapCampusesApi();
         v1.MapPeopleApi();
         v1.MapFamiliesApi();

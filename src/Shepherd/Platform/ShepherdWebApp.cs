@@ -15,6 +15,7 @@ using Shepherd.Operations.Monitoring;
 using Shepherd.Operations.Telemetry;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
+using Shepherd.Platform.Security;
 using Shepherd.Platform.Web;
 
 namespace Shepherd.Platform;
@@ -58,6 +59,8 @@ public static class ShepherdWebApp
 
         builder.Services.AddSingleton<RecentTokenValidations>();
         builder.Services.AddShepherdWebUi(builder.Configuration);
+        // Security: headers, rate limits, request size limits, forwarded headers (Platform/Security).
+        builder.Services.AddShepherdSecurity();
         builder.Services.AddAuthorizationBuilder()
             // Nothing is open unless an endpoint says so.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -70,6 +73,8 @@ public static class ShepherdWebApp
                 .RequireAssertion(c => c.User.HasClaim(ApiScopes.ClaimType, ApiScopes.Monitoring) || c.User.HasClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator)));
 
         var app = builder.Build();
+        // Security: the client IP and scheme from a trusted proxy first, then the security headers on every answer.
+        app.UseShepherdForwardedHeadersAndSecurityHeaders();
         // Request logging outermost, so it records the status the client finally got. Shepherd:Logs:RequestLogging=false
         // drops the per-request line only: warnings and errors are still logged.
         if (app.Configuration.GetValue($"{LogSettings.Section}:{RequestLoggingSetting}", true))
@@ -84,15 +89,21 @@ public static class ShepherdWebApp
         app.UseMiddleware<TraceIdHeader>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Security: a declared body over Shepherd:Security:MaxRequestBodySize is refused with 413 before anything reads it.
+        app.UseShepherdRequestSizeLimits();
         app.UseMiddleware<StorableQueryText>();
         // The stylesheet is public: served before authentication.
         app.UseStaticFiles();
         app.UseAuthentication();
+        // Security: after authentication, so the API limit can count a valid token by its hash (Platform/Security/RateLimits).
+        app.UseRateLimiter();
         app.UseMiddleware<TenantResolution>();
         app.UseAuthorization();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference("/api/reference").AllowAnonymous();
+        app.MapScalarApiReference("/api/reference").AllowAnonymous()
+            // Security: Scalar needs inline script and style; this path alone gets the relaxed CSP (SecurityHeaders).
+            .WithSecurityHeadersPolicy(SecurityHeaders.ApiReferencePolicy);
         app.MapShepherdHealth();
         app.MapBackupEndpoints();
         app.MapShepherdMetrics();

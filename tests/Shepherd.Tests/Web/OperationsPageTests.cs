@@ -14,7 +14,12 @@ namespace Shepherd.Tests.Web;
 /// <summary>The app with the test endpoints, re-checking a browser session's token on every request.</summary>
 public sealed class WebSqliteApp : SqliteApp
 {
-    public WebSqliteApp() => Settings[$"{WebSessionOptions.Section}:{nameof(WebSessionOptions.SessionRevalidation)}"] = "00:00:00";
+    public WebSqliteApp()
+    {
+        Settings[$"{WebSessionOptions.Section}:{nameof(WebSessionOptions.SessionRevalidation)}"] = "00:00:00";
+        // These tests sign in many times from one test client; the sign-in rate limit has tests of its own (Security/).
+        Settings["Shepherd:Security:RateLimits:SignIn:PermitLimit"] = "1000";
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

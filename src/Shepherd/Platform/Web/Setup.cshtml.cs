@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Shepherd.Cli;
 using Shepherd.Platform.Accounts;
+using Shepherd.Platform.Security;
 
 namespace Shepherd.Platform.Web;
 
@@ -12,6 +14,7 @@ namespace Shepherd.Platform.Web;
 /// log. Open only while the instance has no user; `shepherd admin create` does the same from the shell.
 /// </summary>
 [AllowAnonymous]
+[EnableRateLimiting(RateLimits.SignIn)]
 public sealed class SetupModel(FirstRunSetup setup, AdministratorSetup administrators, AccountSessions accounts, TimeProvider clock) : PageModel
 {
     [BindProperty]

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Shepherd.Platform.Accounts;
+using Shepherd.Platform.Security;
 
 namespace Shepherd.Platform.Web;
 
@@ -14,6 +16,7 @@ namespace Shepherd.Platform.Web;
 /// nor the token is ever logged.
 /// </summary>
 [AllowAnonymous]
+[EnableRateLimiting(RateLimits.SignIn)]
 public sealed class SignInModel(AccountSessions accounts, ApiTokenValidator tokens, TimeProvider clock) : PageModel
 {
     public const string DefaultPage = AccountModel.Path;
