@@ -1,16 +1,39 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Shepherd.Data.Accounts;
 using Shepherd.Platform.Accounts;
 
 namespace Shepherd.Cli;
 
-/// <summary>`shepherd admin create|token`: the first administrator and API tokens, from the shell.</summary>
+/// <summary>`shepherd admin create|token|reset-2fa`: the first administrator, API tokens and account recovery, from the shell.</summary>
 public sealed class AdminCommand : Command
 {
     public AdminCommand() : base("admin", "Create administrators and API tokens from the shell.")
     {
         Subcommands.Add(CreateCommand());
         Subcommands.Add(TokenCommand());
+        Subcommands.Add(ResetTwoFactorCommand());
+    }
+
+    private static Command ResetTwoFactorCommand()
+    {
+        var email = new Option<string>("--email") { Description = "The user who lost their authenticator app and recovery codes.", Required = true };
+        var command = new Command("reset-2fa", "Turn a user's two-factor sign-in off (lost phone); they set it up again at their next sign-in.") { email };
+        command.SetAction((parse, ct) => CliHost.RunAsync(async sp =>
+        {
+            var address = parse.GetValue(email)!.Trim();
+            var user = await sp.GetRequiredService<UserManager<ShepherdUser>>().FindByEmailAsync(address)
+                ?? throw new CommandException($"No user has the e-mail address {address}. Check the spelling; `shepherd admin create` makes a new administrator.");
+            var wasOn = user.TwoFactorEnabled;
+            await sp.GetRequiredService<TwoFactor>().TurnOffAsync(user, "cli reset-2fa", null, ct);
+            Console.WriteLine(wasOn
+                ? $"Two-factor sign-in is off for {address}: their authenticator key and recovery codes no longer work, and their open sessions end. " +
+                  "They sign in with their password and set it up again (their organization may require it)."
+                : $"Two-factor sign-in was not on for {address}; their key and recovery codes were cleared and open sessions end anyway.");
+            return 0;
+        }));
+        return command;
     }
 
     private static Command CreateCommand()

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Shepherd.Data;
 using Shepherd.Data.Accounts;
@@ -14,6 +17,11 @@ public static class ShepherdServices
     {
         services.AddSingleton(TimeProvider.System);
         services.AddShepherdDatabase(configuration);
+        // Keys for cookies, antiforgery and account links (password reset, two-factor sign-in) live in the data folder,
+        // so sessions and links survive a restart and the shell commands share them with the server.
+        services.AddDataProtection().SetApplicationName("shepherd");
+        services.AddOptions<KeyManagementOptions>().Configure<DataFolder, ILoggerFactory>((o, folder, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(folder.Path, "keys")), logs));
         services.AddIdentityCore<ShepherdUser>(o =>
             {
                 // Length over composition rules (NIST SP 800-63B): long passphrases, no forced symbols.
@@ -28,10 +36,12 @@ public static class ShepherdServices
                 o.Lockout.MaxFailedAccessAttempts = accounts.LockoutAttempts;
                 o.Lockout.DefaultLockoutTimeSpan = accounts.LockoutDuration;
             })
-            .AddEntityFrameworkStores<ShepherdDbContext>();
+            .AddEntityFrameworkStores<ShepherdDbContext>()
+            .AddDefaultTokenProviders();
         services.AddScoped<AdministratorSetup>();
         services.AddScoped<AccountSessions>();
         services.AddSingleton<SessionClaims>();
+        services.AddScoped<TwoFactor>();
         services.AddScoped<ApiTokenIssuer>();
         services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton<SchemaMigrator>();

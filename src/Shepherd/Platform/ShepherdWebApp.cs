@@ -65,11 +65,11 @@ public static class ShepherdWebApp
             // Nothing is open unless an endpoint says so.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPermissionPolicies()
-            .AddPolicy(ApiScopes.PlatformReadPolicy, p => p.RequireAuthenticatedUser()
+            .AddPolicy(ApiScopes.PlatformReadPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => !c.User.MustSetUpTwoFactor())
                 .RequireClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator).RequireClaim(ApiScopes.ClaimType, ApiScopes.Read))
-            .AddPolicy(ApiScopes.PlatformWritePolicy, p => p.RequireAuthenticatedUser()
+            .AddPolicy(ApiScopes.PlatformWritePolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => !c.User.MustSetUpTwoFactor())
                 .RequireClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator).RequireClaim(ApiScopes.ClaimType, ApiScopes.Write))
-            .AddPolicy(ApiScopes.MonitoringPolicy, p => p.RequireAuthenticatedUser()
+            .AddPolicy(ApiScopes.MonitoringPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => !c.User.MustSetUpTwoFactor())
                 .RequireAssertion(c => c.User.HasClaim(ApiScopes.ClaimType, ApiScopes.Monitoring) || c.User.HasClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator)));
 
         var app = builder.Build();

@@ -70,6 +70,36 @@ public abstract class MigrateAndAdminCommandTests
     }
 
     [Fact]
+    public async Task Admin_reset_2fa_turns_two_factor_off_and_ends_sessions_and_an_unknown_email_is_named()
+    {
+        await using var db = await NewDatabaseAsync();
+        (await db.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
+        (await db.RunAsync("admin", "create", "--email", "pastor@grace.example", "--password", "correct horse battery", "--organization", "Grace Church"))
+            .ExitCode.ShouldBe(0);
+        string stampBefore;
+        await using (var context = db.Context(null))
+        {
+            await context.Users.ExecuteUpdateAsync(u => u.SetProperty(x => x.TwoFactorEnabled, true));
+            stampBefore = (await context.Users.SingleAsync()).SecurityStamp!;
+        }
+
+        var reset = await db.RunAsync("admin", "reset-2fa", "--email", "pastor@grace.example");
+        var unknown = await db.RunAsync("admin", "reset-2fa", "--email", "nobody@grace.example");
+
+        reset.ExitCode.ShouldBe(0, reset.ToString());
+        reset.Stdout.ShouldContain("Two-factor sign-in is off for pastor@grace.example");
+        await using (var context = db.Context(null))
+        {
+            var user = await context.Users.SingleAsync();
+            user.TwoFactorEnabled.ShouldBeFalse();
+            user.SecurityStamp.ShouldNotBe(stampBefore, "open sessions end");
+            (await context.AuditEntries.IgnoreQueryFilters().CountAsync(a => a.Action == Data.Audit.AuditAction.TwoFactorChanged)).ShouldBe(1);
+        }
+        unknown.ExitCode.ShouldBe(1, unknown.ToString());
+        unknown.Stderr.ShouldContain("No user has the e-mail address nobody@grace.example");
+    }
+
+    [Fact]
     public async Task Admin_token_for_an_unknown_email_fails_with_a_clear_message()
     {
         await using var db = await NewDatabaseAsync();

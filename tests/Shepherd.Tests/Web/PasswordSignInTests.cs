@@ -26,7 +26,7 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
     [Fact]
     public async Task A_member_signs_in_and_lands_on_their_account_page_with_a_strict_http_only_cookie()
     {
-        using var admin = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        using var admin = await NewOrganizationAsync();
         using var browser = app.Browser();
 
         using var signedIn = await WebForms.SignInWithPasswordAsync(browser, admin.AdminEmail, Password);
@@ -48,7 +48,7 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
     [Fact]
     public async Task An_unknown_address_and_a_wrong_password_get_the_same_answer_and_no_cookie()
     {
-        using var admin = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        using var admin = await NewOrganizationAsync();
         using var browser = app.Browser();
 
         using var unknown = await WebForms.SignInWithPasswordAsync(browser, "nobody-" + Guid.NewGuid().ToString("N") + "@example.org", Password);
@@ -67,7 +67,7 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
     [Fact]
     public async Task Five_wrong_passwords_lock_the_account_with_its_time_and_even_the_right_one_waits()
     {
-        using var admin = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        using var admin = await NewOrganizationAsync();
         using var browser = app.Browser();
 
         for (var attempt = 1; attempt <= 4; attempt++)
@@ -96,7 +96,7 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
     [InlineData("/\\evil.example")]
     public async Task A_return_address_on_another_site_is_ignored(string returnUrl)
     {
-        using var admin = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        using var admin = await NewOrganizationAsync();
         using var browser = app.Browser();
 
         using var signedIn = await WebForms.SignInWithPasswordAsync(browser, admin.AdminEmail, Password, returnUrl);
@@ -108,7 +108,7 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
     [Fact]
     public async Task A_form_posted_without_the_antiforgery_token_is_refused_with_400_and_no_session()
     {
-        using var admin = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        using var admin = await NewOrganizationAsync();
         using var browser = app.Browser();
 
         using var forged = await browser.PostAsync(WebSession.SignInPath,
@@ -121,7 +121,7 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
     [Fact]
     public async Task A_made_up_session_cookie_is_not_a_session_and_signing_in_issues_a_new_one()
     {
-        using var admin = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        using var admin = await NewOrganizationAsync();
         using var browser = app.Browser();
         browser.DefaultRequestHeaders.Add("Cookie", $"{WebSession.CookieName}=planted-by-an-attacker");
 
@@ -136,7 +136,7 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
     [Fact]
     public async Task Signing_out_everywhere_ends_the_other_sessions_and_keeps_this_one()
     {
-        using var admin = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        using var admin = await NewOrganizationAsync();
         using var here = app.Browser();
         using var elsewhere = app.Browser();
         (await WebForms.SignInWithPasswordAsync(here, admin.AdminEmail, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
@@ -155,7 +155,7 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
     [Fact]
     public async Task Changing_the_password_ends_other_sessions_and_only_the_new_password_works()
     {
-        using var admin = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        using var admin = await NewOrganizationAsync();
         using var here = app.Browser();
         using var elsewhere = app.Browser();
         await WebForms.SignInWithPasswordAsync(here, admin.AdminEmail, Password);
@@ -181,7 +181,7 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
     [Fact]
     public async Task A_role_change_reaches_an_open_session_and_removing_the_member_ends_it()
     {
-        using var admin = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        using var admin = await NewOrganizationAsync();
         var person = (await admin.CreateAsync("/api/v1/people", new { firstName = "Lydia", lastName = "Thyatira" }))["id"]!.GetValue<long>();
         using var browser = app.Browser();
         await WebForms.SignInWithPasswordAsync(browser, admin.AdminEmail, Password);
@@ -204,9 +204,9 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
     [Fact]
     public async Task A_member_of_two_organizations_switches_between_them_and_cannot_switch_into_a_third()
     {
-        using var first = await app.NewOrganizationAsync(cancellationToken: Cancel);
-        using var second = await app.NewOrganizationAsync(cancellationToken: Cancel);
-        using var stranger = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        using var first = await NewOrganizationAsync();
+        using var second = await NewOrganizationAsync();
+        using var stranger = await NewOrganizationAsync();
         await second.CreateAsync("/api/v1/people", new { firstName = "Priscilla", lastName = "Corinth" });
         await AddMemberAsync(second.OrganizationId, first.AdminEmail, OrganizationRole.Staff);
         using var browser = app.Browser();
@@ -227,7 +227,7 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
     [Fact]
     public async Task An_organization_that_switched_passwords_off_refuses_password_sign_in()
     {
-        using var admin = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        using var admin = await NewOrganizationAsync();
         await using (var db = app.Database(admin.OrganizationId))
         {
             await db.Organizations.Where(o => o.Id == admin.OrganizationId)
@@ -239,6 +239,16 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
 
         WebForms.SessionCookie(refused).ShouldBeNull();
         WebForms.Error(await refused.Content.ReadAsStringAsync(Cancel)).ShouldBe("Your organization signs in through its identity provider, not with a password.");
+    }
+
+    /// <summary>These tests are about passwords and sessions: their organizations do not require a second factor.</summary>
+    private async Task<ApiClient> NewOrganizationAsync()
+    {
+        var admin = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        await using var db = app.Database(admin.OrganizationId);
+        await db.Organizations.Where(o => o.Id == admin.OrganizationId)
+            .ExecuteUpdateAsync(o => o.SetProperty(x => x.TwoFactorRequiredRoles, ""), Cancel);
+        return admin;
     }
 
     private async Task SetMembershipAsync(ApiClient admin, Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<OrganizationMembership>> change)

@@ -39,7 +39,7 @@ public sealed partial class SetupPageTests
         using var created = await browser.PostAsync("/setup", WebForms.Form(form, fields), Cancel);
 
         created.StatusCode.ShouldBe(HttpStatusCode.Redirect, await created.Content.ReadAsStringAsync(Cancel));
-        created.Headers.Location!.ToString().ShouldBe(AccountModel.Path);
+        created.Headers.Location!.ToString().ShouldBe(TwoFactorModel.Path, "administrators set up two-factor sign-in first");
         (await browser.GetStringAsync(AccountModel.Path, Cancel)).ShouldContain("Grace Church");
         await using (var db = app.Services.GetRequiredService<ShepherdDbContextFactory>().Create(null, AuditActor.System))
         {

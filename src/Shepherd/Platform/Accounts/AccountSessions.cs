@@ -8,12 +8,16 @@ using Shepherd.Data.Audit;
 
 namespace Shepherd.Platform.Accounts;
 
-public enum PasswordSignInOutcome { SignedIn, WrongCredentials, LockedOut, NoOrganization, PasswordsDisabled }
+public enum PasswordSignInOutcome { SignedIn, WrongCredentials, LockedOut, NoOrganization, PasswordsDisabled, TwoFactorRequired }
 
 /// <param name="LockedUntil">When a locked-out account may try again.</param>
-public sealed record PasswordSignInResult(PasswordSignInOutcome Outcome, IReadOnlyList<Claim> Claims, DateTimeOffset? LockedUntil = null)
+/// <param name="User">The user whose password was right, when a second factor must follow.</param>
+public sealed record PasswordSignInResult(PasswordSignInOutcome Outcome, IReadOnlyList<Claim> Claims, DateTimeOffset? LockedUntil = null, ShepherdUser? User = null)
 {
     public static PasswordSignInResult Failed(PasswordSignInOutcome outcome, DateTimeOffset? lockedUntil = null) => new(outcome, [], lockedUntil);
+
+    /// <summary>The session must first set up two-factor sign-in (its organization requires it for the member's role).</summary>
+    public bool MustSetUpTwoFactor => Claims.Any(c => c.Type == SessionClaims.TwoFactorSetupClaim);
 }
 
 /// <summary>Password sign-in with Identity's user manager: lockout counting, then the session's claims.</summary>
@@ -57,6 +61,37 @@ public sealed class AccountSessions(UserManager<ShepherdUser> users, SessionClai
         {
             return PasswordSignInResult.Failed(PasswordSignInOutcome.PasswordsDisabled);
         }
+        if (user.TwoFactorEnabled)
+        {
+            return new PasswordSignInResult(PasswordSignInOutcome.TwoFactorRequired, [], User: user);
+        }
+        return await CompleteAsync(user, allowed, ipAddress, cancellationToken);
+    }
+
+    /// <summary>The second step: the code from the authenticator app or a recovery code, for a user whose password was right.</summary>
+    public async Task<PasswordSignInResult> SignInWithSecondFactorAsync(ShepherdUser user, string code, TwoFactor twoFactor, string? ipAddress, CancellationToken cancellationToken)
+    {
+        if (await users.IsLockedOutAsync(user))
+        {
+            return PasswordSignInResult.Failed(PasswordSignInOutcome.LockedOut, await users.GetLockoutEndDateAsync(user));
+        }
+        var memberships = await sessions.MembershipsAsync(user.Id, cancellationToken);
+        if (!await twoFactor.VerifyAsync(user, code))
+        {
+            var locked = await users.IsLockedOutAsync(user);
+            await sessions.RecordAsync(memberships, user, locked ? AuditAction.LockedOut : AuditAction.SignInFailed, ipAddress, cancellationToken, "wrong two-factor code");
+            return locked
+                ? PasswordSignInResult.Failed(PasswordSignInOutcome.LockedOut, await users.GetLockoutEndDateAsync(user))
+                : PasswordSignInResult.Failed(PasswordSignInOutcome.WrongCredentials);
+        }
+        var allowed = memberships.Where(m => !m.PasswordsDisabled).ToList();
+        return allowed.Count == 0
+            ? PasswordSignInResult.Failed(PasswordSignInOutcome.PasswordsDisabled)
+            : await CompleteAsync(user, allowed, ipAddress, cancellationToken);
+    }
+
+    private async Task<PasswordSignInResult> CompleteAsync(ShepherdUser user, IReadOnlyList<MembershipView> allowed, string? ipAddress, CancellationToken cancellationToken)
+    {
         var membership = allowed.FirstOrDefault(m => m.OrganizationId == user.CurrentOrganizationId) ?? allowed[0];
         user.CurrentOrganizationId = membership.OrganizationId;
         user.LastSignInAt = clock.GetUtcNow();
@@ -73,8 +108,9 @@ public sealed class AccountSessions(UserManager<ShepherdUser> users, SessionClai
     }
 }
 
+/// <param name="TwoFactorRequired">The organization requires two-factor sign-in for this member's role.</param>
 public sealed record MembershipView(
-    long OrganizationId, string OrganizationName, OrganizationRole Role, bool Pastoral, long? PersonId, bool PasswordsDisabled);
+    long OrganizationId, string OrganizationName, OrganizationRole Role, bool Pastoral, long? PersonId, bool PasswordsDisabled, bool TwoFactorRequired);
 
 /// <summary>
 /// Who a signed-in person is, as claims: the user, the organization they work in, their role there, and the security
@@ -91,6 +127,12 @@ public sealed class SessionClaims(ShepherdDbContextFactory contexts, TimeProvide
     /// <summary>How the session was opened: "password" (or an external provider's name later); token sessions carry token claims instead.</summary>
     public const string MethodClaim = "amr";
     public const string PasswordMethod = "pwd";
+
+    /// <summary>
+    /// Present when the organization requires two-factor sign-in for the member's role and they have not set it up: the
+    /// session may reach their account pages to set it up, and nothing else (<see cref="Permissions.Has"/>).
+    /// </summary>
+    public const string TwoFactorSetupClaim = "mfa_setup";
 
     /// <summary>
     /// The session's claims as they are now, or null when the session must end: the user is gone or locked out, the
@@ -139,10 +181,12 @@ public sealed class SessionClaims(ShepherdDbContextFactory contexts, TimeProvide
                 m.Pastoral,
                 m.PersonId,
                 o.LocalPasswordsDisabled,
+                o.TwoFactorRequiredRoles,
             })
             .OrderBy(m => m.OrganizationName)
             .ToListAsync(cancellationToken);
-        return [.. rows.Select(m => new MembershipView(m.OrganizationId, m.OrganizationName, m.Role, m.Pastoral, m.PersonId, m.LocalPasswordsDisabled))];
+        return [.. rows.Select(m => new MembershipView(m.OrganizationId, m.OrganizationName, m.Role, m.Pastoral, m.PersonId, m.LocalPasswordsDisabled,
+            m.TwoFactorRequiredRoles.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(m.Role.ToString(), StringComparer.OrdinalIgnoreCase)))];
     }
 
     public static List<Claim> Claims(ShepherdUser user, MembershipView membership, string method)
@@ -171,11 +215,16 @@ public sealed class SessionClaims(ShepherdDbContextFactory contexts, TimeProvide
         {
             claims.Add(new Claim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator));
         }
+        if (membership.TwoFactorRequired && !user.TwoFactorEnabled)
+        {
+            claims.Add(new Claim(TwoFactorSetupClaim, "required"));
+        }
         return claims;
     }
 
     /// <summary>Sign-in events go to the audit log of each organization the user belongs to: their administrators see attempts.</summary>
-    public async Task RecordAsync(IEnumerable<MembershipView> memberships, ShepherdUser user, AuditAction action, string? ipAddress, CancellationToken cancellationToken)
+    public async Task RecordAsync(
+        IEnumerable<MembershipView> memberships, ShepherdUser user, AuditAction action, string? ipAddress, CancellationToken cancellationToken, string? detail = null)
     {
         await using var db = contexts.Create(null, new AuditActor(user.Id, user.Email ?? $"user {user.Id}"));
         foreach (var membership in memberships)
@@ -189,6 +238,7 @@ public sealed class SessionClaims(ShepherdDbContextFactory contexts, TimeProvide
                 Action = action,
                 EntityType = "User",
                 EntityId = user.Id.ToString(CultureInfo.InvariantCulture),
+                Changes = detail is null ? null : System.Text.Json.JsonSerializer.Serialize(new { detail }),
                 IpAddress = ipAddress,
             });
         }

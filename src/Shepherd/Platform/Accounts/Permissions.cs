@@ -81,8 +81,11 @@ public static class Permissions
         Enum.TryParse<OrganizationRole>(user.FindFirstValue(ClaimTypes.Role), out var role) ? role : null;
 
     public static bool Has(this ClaimsPrincipal user, Permission permission) =>
-        user.Role() is { } role && Grants(role, permission)
+        user.Role() is { } role && Grants(role, permission) && !user.MustSetUpTwoFactor()
         && user.HasClaim(ApiScopes.ClaimType, IsWrite(permission) ? ApiScopes.Write : ApiScopes.Read);
+
+    /// <summary>A session that must set up two-factor sign-in first may do nothing else.</summary>
+    public static bool MustSetUpTwoFactor(this ClaimsPrincipal user) => user.HasClaim(c => c.Type == SessionClaims.TwoFactorSetupClaim);
 
     /// <summary>Requires <paramref name="permission"/> of every caller of the endpoint or group.</summary>
     public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, Permission permission) where TBuilder : IEndpointConventionBuilder =>

@@ -80,7 +80,7 @@ public sealed class SetupModel(FirstRunSetup setup, AdministratorSetup administr
         {
             return Redirect(WebSession.SignInPath);
         }
-        await HttpContext.SignInAsync(WebSession.Scheme, WebSession.Principal(signedIn.Claims, clock.GetUtcNow()));
-        return LocalRedirect(AccountModel.Path);
+        // An administrator's first stop is usually setting up two-factor sign-in (required for administrators by default).
+        return await WebSession.OpenAsync(this, signedIn.Claims, clock, signedIn.MustSetUpTwoFactor ? TwoFactorModel.Path : AccountModel.Path);
     }
 }

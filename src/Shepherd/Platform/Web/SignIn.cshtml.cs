@@ -59,30 +59,17 @@ public sealed class SignInModel(AccountSessions accounts, ApiTokenValidator toke
         }
 
         var result = await accounts.SignInWithPasswordAsync(email, password, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
-        Error = result.Outcome switch
+        if (result.Outcome == PasswordSignInOutcome.TwoFactorRequired)
         {
-            PasswordSignInOutcome.SignedIn => null,
-            PasswordSignInOutcome.LockedOut => LockedOutMessage(result.LockedUntil),
-            PasswordSignInOutcome.NoOrganization => "This account does not belong to any organization yet. Ask an administrator to invite you.",
-            PasswordSignInOutcome.PasswordsDisabled => "Your organization signs in through its identity provider, not with a password.",
-            _ => "That e-mail address and password do not match an account.",
-        };
+            TwoFactorPending.Start(HttpContext, result.User!.Id, result.User.SecurityStamp);
+            return LocalRedirect(TwoFactorSignInModel.Path + (Url.IsLocalUrl(ReturnUrl) ? "?ReturnUrl=" + Uri.EscapeDataString(ReturnUrl!) : ""));
+        }
+        Error = SignInMessages.Describe(result, clock.GetUtcNow());
         if (Error is not null)
         {
             return Page();
         }
-        return await OpenSessionAsync(result.Claims, DefaultPage);
-    }
-
-    private string LockedOutMessage(DateTimeOffset? until)
-    {
-        if (until is not { } end)
-        {
-            return "This account is locked. Ask an administrator to unlock it.";
-        }
-        var minutes = Math.Max(1, (int)Math.Ceiling((end - clock.GetUtcNow()).TotalMinutes));
-        return string.Create(CultureInfo.InvariantCulture,
-            $"Too many failed attempts: this account is locked until {end.UtcDateTime:HH:mm} UTC (about {minutes} min). Try again then, or ask an administrator.");
+        return await OpenSessionAsync(result.Claims, DefaultPage, result.MustSetUpTwoFactor);
     }
 
     private async Task<IActionResult> TokenSignInAsync(string presented, CancellationToken cancellationToken)
@@ -107,15 +94,9 @@ public sealed class SignInModel(AccountSessions accounts, ApiTokenValidator toke
         {
             return Page();
         }
-        return await OpenSessionAsync(validation.Claims, TokenDefaultPage);
+        return await OpenSessionAsync(validation.Claims, TokenDefaultPage, mustSetUpTwoFactor: false);
     }
 
-    private async Task<IActionResult> OpenSessionAsync(IEnumerable<Claim> claims, string defaultPage)
-    {
-        // The cookie is a new encrypted ticket made here, replacing whatever the browser held: a session id planted
-        // before sign-in cannot carry over (no session fixation).
-        await HttpContext.SignInAsync(WebSession.Scheme, WebSession.Principal(claims, clock.GetUtcNow()),
-            new AuthenticationProperties { IsPersistent = false });
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : defaultPage);
-    }
+    private Task<IActionResult> OpenSessionAsync(IEnumerable<Claim> claims, string defaultPage, bool mustSetUpTwoFactor) =>
+        WebSession.OpenAsync(this, claims, clock, mustSetUpTwoFactor ? TwoFactorModel.Path : Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : defaultPage);
 }

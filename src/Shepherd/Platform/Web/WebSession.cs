@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Shepherd.Platform.Accounts;
 
@@ -32,6 +34,16 @@ public static partial class WebSession
         new(new ClaimsIdentity(
             [.. tokenClaims, new Claim(CheckedAtClaim, checkedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))],
             Scheme));
+
+    /// <summary>
+    /// Opens the session and goes to <paramref name="destination"/> (a local address). The cookie is a new encrypted
+    /// ticket made here, replacing whatever the browser held: a session id planted before sign-in cannot carry over.
+    /// </summary>
+    public static async Task<IActionResult> OpenAsync(PageModel page, IEnumerable<Claim> claims, TimeProvider clock, string destination)
+    {
+        await page.HttpContext.SignInAsync(Scheme, Principal(claims, clock.GetUtcNow()), new AuthenticationProperties { IsPersistent = false });
+        return page.LocalRedirect(destination);
+    }
 
     public static void Configure(CookieAuthenticationOptions options, WebSessionOptions session)
     {

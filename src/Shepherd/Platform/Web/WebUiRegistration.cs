@@ -1,7 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 using Shepherd.Data;
 using Shepherd.Platform.Accounts;
@@ -17,10 +14,6 @@ public static class WebUiRegistration
     public static IServiceCollection AddShepherdWebUi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRazorPages(o => o.RootDirectory = "/");
-        // Cookie and antiforgery keys live in the data folder, so sessions survive a restart.
-        services.AddDataProtection().SetApplicationName("shepherd");
-        services.AddOptions<KeyManagementOptions>().Configure<DataFolder, ILoggerFactory>((o, folder, logs) =>
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(folder.Path, "keys")), logs));
 
         services.AddOptions<WebSessionOptions>().BindConfiguration(WebSessionOptions.Section);
         services.AddSingleton<FirstRunSetup>();

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Shepherd.Data.Accounts;
+using Shepherd.Platform.Accounts;
+using Shepherd.Platform.Security;
+
+namespace Shepherd.Platform.Web;
+
+/// <summary>The second step of signing in: six digits from the authenticator app, or one recovery code.</summary>
+[AllowAnonymous]
+[EnableRateLimiting(RateLimits.SignIn)]
+public sealed class TwoFactorSignInModel(AccountSessions accounts, TwoFactor twoFactor, UserManager<ShepherdUser> users, TimeProvider clock) : PageModel
+{
+    public const string Path = "/signin/two-factor";
+
+    [BindProperty]
+    public string? Code { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? Error { get; private set; }
+
+    public IActionResult OnGet() => TwoFactorPending.Read(HttpContext) is null ? Redirect(WebSession.SignInPath) : Page();
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (TwoFactorPending.Read(HttpContext) is not { } pending
+            || await users.FindByIdAsync(pending.UserId.ToString(CultureInfo.InvariantCulture)) is not { } user
+            || user.SecurityStamp != pending.Stamp
+            || !user.TwoFactorEnabled)
+        {
+            // Expired (five minutes), tampered with, or the account changed meanwhile: start again from the password.
+            TwoFactorPending.End(HttpContext);
+            return Redirect(WebSession.SignInPath);
+        }
+        if (string.IsNullOrWhiteSpace(Code))
+        {
+            Error = "Enter the six digits your authenticator app shows, or one of your recovery codes.";
+            return Page();
+        }
+
+        var result = await accounts.SignInWithSecondFactorAsync(user, Code, twoFactor, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        Error = result.Outcome == PasswordSignInOutcome.WrongCredentials
+            ? "That code is not right. Codes change every 30 seconds; check that your phone's clock is right, or use a recovery code."
+            : SignInMessages.Describe(result, clock.GetUtcNow());
+        if (Error is not null)
+        {
+            return Page();
+        }
+        TwoFactorPending.End(HttpContext);
+        return await WebSession.OpenAsync(this, result.Claims, clock, Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : AccountModel.Path);
+    }
+}
