@@ -7,6 +7,7 @@ using Shepherd.Data.Accounts;
 using Shepherd.Operations.Backups;
 using Shepherd.Operations.Migrations;
 using Shepherd.Platform.Accounts;
+using Shepherd.Platform.Security;
 
 namespace Shepherd.Platform;
 
@@ -41,6 +42,8 @@ public static class ShepherdServices
         services.AddScoped<AdministratorSetup>();
         services.AddScoped<AccountSessions>();
         services.AddSingleton<SessionClaims>();
+        services.AddMetrics();
+        services.AddSingleton<SecurityMetrics>();
         services.AddScoped<TwoFactor>();
         services.AddScoped<ApiTokenIssuer>();
         services.AddSingleton<ApiTokenValidator>();

@@ -1,10 +1,10 @@
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Security;
+using Shepherd.Tests.Infrastructure;
 using Shouldly;
 
 namespace Shepherd.Tests.Security;
@@ -18,7 +18,7 @@ public sealed class RateLimitTests(SecurityApp app)
     [Fact]
     public async Task Sign_in_posts_beyond_the_limit_get_429_with_retry_after_and_problem_details_while_the_form_still_shows()
     {
-        using var rejected = new RateLimitedCount(app, RateLimits.SignIn);
+        using var rejected = new CounterReading(app.Services, SecurityMetrics.MeterName, SecurityMetrics.RateLimitedName, ("policy", RateLimits.SignIn));
         using var browser = app.From("198.51.100.20");
         for (var attempt = 1; attempt <= SecurityApp.SignInLimit; attempt++)
         {
@@ -41,7 +41,7 @@ public sealed class RateLimitTests(SecurityApp app)
     [Fact]
     public async Task Each_api_token_has_its_own_limit_and_the_metric_counts_each_refusal()
     {
-        using var rejected = new RateLimitedCount(app, RateLimits.Api);
+        using var rejected = new CounterReading(app.Services, SecurityMetrics.MeterName, SecurityMetrics.RateLimitedName, ("policy", RateLimits.Api));
         using var first = await app.NewOrganizationAsync([ApiScopes.Read], cancellationToken: Cancel);
         using var second = await app.NewOrganizationAsync([ApiScopes.Read], cancellationToken: Cancel);
         for (var request = 1; request <= SecurityApp.ApiLimit; request++)
@@ -107,40 +107,5 @@ public sealed class RateLimitTests(SecurityApp app)
         problem["type"]!.GetValue<string>().ShouldContain("rfc6585");
         problem["detail"]!.GetValue<string>().ShouldContain($"Try again in {retryAfter} second");
         response.Headers.Contains("Content-Security-Policy").ShouldBeTrue();
-    }
-
-    /// <summary>shepherd.security.rate_limited{policy} as this app's meter reports it.</summary>
-    private sealed class RateLimitedCount : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _value;
-
-        public RateLimitedCount(SecurityApp app, string policy)
-        {
-            var factory = app.Services.GetRequiredService<IMeterFactory>();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == SecurityMetrics.MeterName && instrument.Name == SecurityMetrics.RateLimitedName
-                    && ReferenceEquals(instrument.Meter.Scope, factory))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "policy" && (string?)tag.Value == policy)
-                    {
-                        Interlocked.Add(ref _value, value);
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Value => Interlocked.Read(ref _value);
-
-        public void Dispose() => _listener.Dispose();
     }
 }

@@ -7,6 +7,7 @@ using Shepherd.Data;
 using Shepherd.Data.Accounts;
 using Shepherd.Data.Audit;
 using Shepherd.Data.Organizations;
+using Shepherd.Platform.Security;
 using Shepherd.Platform.Web;
 using Shepherd.Tests.Infrastructure;
 using Shouldly;
@@ -69,6 +70,8 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
     {
         using var admin = await NewOrganizationAsync();
         using var browser = app.Browser();
+        using var failed = new CounterReading(app.Services, SecurityMetrics.MeterName, SecurityMetrics.SignInsName, ("outcome", "failed"));
+        using var lockedOut = new CounterReading(app.Services, SecurityMetrics.MeterName, SecurityMetrics.SignInsName, ("outcome", "locked_out"));
 
         for (var attempt = 1; attempt <= 4; attempt++)
         {
@@ -88,6 +91,9 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
         var actions = await db.AuditEntries.Where(a => a.EntityType == "User" && a.Actor == admin.AdminEmail)
             .OrderBy(a => a.Id).Select(a => a.Action).ToListAsync(Cancel);
         actions.ShouldBe([AuditAction.SignInFailed, AuditAction.SignInFailed, AuditAction.SignInFailed, AuditAction.SignInFailed, AuditAction.LockedOut]);
+        // The security events alerting watches: four failures, then the lockout and the refused right password.
+        failed.Value.ShouldBe(4);
+        lockedOut.Value.ShouldBe(2);
     }
 
     [Theory]

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Shepherd.Data;
 using Shepherd.Data.Accounts;
 using Shepherd.Data.Audit;
+using Shepherd.Platform.Security;
 
 namespace Shepherd.Platform.Accounts;
 
@@ -21,8 +22,12 @@ public sealed record PasswordSignInResult(PasswordSignInOutcome Outcome, IReadOn
 }
 
 /// <summary>Password sign-in with Identity's user manager: lockout counting, then the session's claims.</summary>
-public sealed class AccountSessions(UserManager<ShepherdUser> users, SessionClaims sessions, TimeProvider clock)
+public sealed partial class AccountSessions(
+    UserManager<ShepherdUser> users, SessionClaims sessions, SecurityMetrics metrics, ILogger<AccountSessions> logger, TimeProvider clock)
 {
+    private const string PasswordStep = "password";
+    private const string SecondFactorStep = "second_factor";
+
     /// <summary>
     /// Checks an e-mail address and password, counting failures toward the lockout. Unknown addresses and wrong passwords
     /// get the same answer and take the same time (a password is hashed either way).
@@ -33,22 +38,20 @@ public sealed class AccountSessions(UserManager<ShepherdUser> users, SessionClai
         if (user is null)
         {
             users.PasswordHasher.HashPassword(new ShepherdUser(), password);
+            metrics.SignIn("failed", PasswordStep);
+            LogUnknownAddress(logger, ipAddress);
             return PasswordSignInResult.Failed(PasswordSignInOutcome.WrongCredentials);
         }
         if (await users.IsLockedOutAsync(user))
         {
+            metrics.SignIn("locked_out", PasswordStep);
             return PasswordSignInResult.Failed(PasswordSignInOutcome.LockedOut, await users.GetLockoutEndDateAsync(user));
         }
 
         var memberships = await sessions.MembershipsAsync(user.Id, cancellationToken);
         if (!await users.CheckPasswordAsync(user, password))
         {
-            await users.AccessFailedAsync(user);
-            var locked = await users.IsLockedOutAsync(user);
-            await sessions.RecordAsync(memberships, user, locked ? AuditAction.LockedOut : AuditAction.SignInFailed, ipAddress, cancellationToken);
-            return locked
-                ? PasswordSignInResult.Failed(PasswordSignInOutcome.LockedOut, await users.GetLockoutEndDateAsync(user))
-                : PasswordSignInResult.Failed(PasswordSignInOutcome.WrongCredentials);
+            return await FailedAsync(user, memberships, PasswordStep, ipAddress, cancellationToken);
         }
         await users.ResetAccessFailedCountAsync(user);
 
@@ -73,22 +76,55 @@ public sealed class AccountSessions(UserManager<ShepherdUser> users, SessionClai
     {
         if (await users.IsLockedOutAsync(user))
         {
+            metrics.SignIn("locked_out", SecondFactorStep);
             return PasswordSignInResult.Failed(PasswordSignInOutcome.LockedOut, await users.GetLockoutEndDateAsync(user));
         }
         var memberships = await sessions.MembershipsAsync(user.Id, cancellationToken);
         if (!await twoFactor.VerifyAsync(user, code))
         {
-            var locked = await users.IsLockedOutAsync(user);
-            await sessions.RecordAsync(memberships, user, locked ? AuditAction.LockedOut : AuditAction.SignInFailed, ipAddress, cancellationToken, "wrong two-factor code");
-            return locked
-                ? PasswordSignInResult.Failed(PasswordSignInOutcome.LockedOut, await users.GetLockoutEndDateAsync(user))
-                : PasswordSignInResult.Failed(PasswordSignInOutcome.WrongCredentials);
+            return await FailedAsync(user, memberships, SecondFactorStep, ipAddress, cancellationToken);
         }
         var allowed = memberships.Where(m => !m.PasswordsDisabled).ToList();
         return allowed.Count == 0
             ? PasswordSignInResult.Failed(PasswordSignInOutcome.PasswordsDisabled)
             : await CompleteAsync(user, allowed, ipAddress, cancellationToken);
     }
+
+    /// <summary>A wrong password or code: counted (Identity's failure count, the metric), logged and audited.</summary>
+    private async Task<PasswordSignInResult> FailedAsync(
+        ShepherdUser user, IReadOnlyList<MembershipView> memberships, string step, string? ipAddress, CancellationToken cancellationToken)
+    {
+        // AccessFailedAsync has counted this failure toward the lockout already when the second factor was checked.
+        if (step == PasswordStep)
+        {
+            await users.AccessFailedAsync(user);
+        }
+        var lockedUntil = await users.IsLockedOutAsync(user) ? await users.GetLockoutEndDateAsync(user) : null;
+        metrics.SignIn(lockedUntil is null ? "failed" : "locked_out", step);
+        if (lockedUntil is { } until)
+        {
+            LogLockedOut(logger, user.Id, ipAddress, until);
+        }
+        else
+        {
+            LogFailed(logger, user.Id, step, ipAddress);
+        }
+        await sessions.RecordAsync(memberships, user, lockedUntil is null ? AuditAction.SignInFailed : AuditAction.LockedOut, ipAddress, cancellationToken,
+            step == PasswordStep ? null : "wrong two-factor code");
+        return lockedUntil is null
+            ? PasswordSignInResult.Failed(PasswordSignInOutcome.WrongCredentials)
+            : PasswordSignInResult.Failed(PasswordSignInOutcome.LockedOut, lockedUntil);
+    }
+
+    // Security events for log-based alerting: the user's id and the client address, never the e-mail address or the password.
+    [LoggerMessage(Level = LogLevel.Warning, EventName = "SignInFailed", Message = "Sign-in failed for user {UserId} at step {Step} from {ClientIp}")]
+    private static partial void LogFailed(ILogger logger, long userId, string step, string? clientIp);
+
+    [LoggerMessage(Level = LogLevel.Warning, EventName = "SignInFailedUnknownAddress", Message = "Sign-in failed for an unknown address from {ClientIp}")]
+    private static partial void LogUnknownAddress(ILogger logger, string? clientIp);
+
+    [LoggerMessage(Level = LogLevel.Warning, EventName = "LockedOut", Message = "User {UserId} is locked out until {LockedUntil} after repeated failures from {ClientIp}")]
+    private static partial void LogLockedOut(ILogger logger, long userId, string? clientIp, DateTimeOffset lockedUntil);
 
     private async Task<PasswordSignInResult> CompleteAsync(ShepherdUser user, IReadOnlyList<MembershipView> allowed, string? ipAddress, CancellationToken cancellationToken)
     {
@@ -97,6 +133,7 @@ public sealed class AccountSessions(UserManager<ShepherdUser> users, SessionClai
         user.LastSignInAt = clock.GetUtcNow();
         await users.UpdateAsync(user);
         await sessions.RecordAsync([membership], user, AuditAction.SignedIn, ipAddress, cancellationToken);
+        metrics.SignIn("succeeded", user.TwoFactorEnabled ? SecondFactorStep : PasswordStep);
         return new PasswordSignInResult(PasswordSignInOutcome.SignedIn, SessionClaims.Claims(user, membership, SessionClaims.PasswordMethod));
     }
 

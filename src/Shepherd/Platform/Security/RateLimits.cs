@@ -26,7 +26,6 @@ public static partial class RateLimits
 
     public static IServiceCollection AddShepherdRateLimits(this IServiceCollection services)
     {
-        services.AddSingleton<SecurityMetrics>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((o, security) =>
         {
