@@ -5,13 +5,13 @@ using Shepherd.Data.Accounts;
 using Shepherd.Data.Attendance;
 using Shepherd.Data.Badges;
 using Shepherd.Data.Groups;
-using Group = Shepherd.Data.Groups.Group;
 using Shepherd.Data.Notes;
 using Shepherd.Data.Organizations;
 using Shepherd.Data.People;
 using Shepherd.Data.Services;
 using Shepherd.Tests.Infrastructure;
 using Shouldly;
+using Group = Shepherd.Data.Groups.Group;
 
 namespace Shepherd.Tests.Safety;
 
@@ -91,7 +91,11 @@ public abstract class GroupLeaderScopeTests<TApp>(TApp app) where TApp : Shepher
         db.Notes.Add(note);
         db.Attendance.Add(new AttendanceRecord
         {
-            PersonId = outsider.Id, ServiceId = service.Id, ServiceDate = service.Date, CheckedInAt = service.StartsAt, Method = CheckInMethod.Kiosk,
+            PersonId = outsider.Id,
+            ServiceId = service.Id,
+            ServiceDate = service.Date,
+            CheckedInAt = service.StartsAt,
+            Method = CheckInMethod.Kiosk,
         });
         await db.SaveChangesAsync();
         return new Church(admin, lead.Id, mary.Id, martha.Id, outsider.Id, quentin.Id, ruth.Id, xavier.Id,

@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
 using Shepherd.Data;
-using Shepherd.Data.Attendance;
 using Shepherd.Data.Accounts;
+using Shepherd.Data.Attendance;
 using Shepherd.Data.Groups;
 using Shepherd.Data.People;
 
