@@ -73,7 +73,7 @@ public static class AttendanceApi
     }
 
     private static async Task<Results<Created<AttendanceResponse>, ProblemHttpResult, ValidationProblem>> CheckInAsync(
-        long serviceId, CheckInRequest request, ShepherdDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+        long serviceId, CheckInRequest request, ShepherdDbContext db, CallerScope scope, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
     {
         var service = await db.Services.AsNoTracking().Where(s => s.Id == serviceId).Select(s => new { s.Date }).FirstOrDefaultAsync(ct);
         if (service is null)
@@ -81,7 +81,8 @@ public static class AttendanceApi
             return ApiResults.NotFound("Service", serviceId);
         }
         var personId = request.PersonId!.Value;
-        if (!await db.People.AnyAsync(p => p.Id == personId, ct))
+        // Someone a group leader may not reach gets the same answer as an id that does not exist.
+        if (!await scope.People(db.People).AnyAsync(p => p.Id == personId, ct))
         {
             return ApiResults.Invalid("personId", $"There is no person with id {personId} in your organization.");
         }
@@ -115,7 +116,8 @@ public static class AttendanceApi
     /// No security codes are generated here: children who need labels are checked in one by one.
     /// </summary>
     private static async Task<Results<Ok<BulkCheckInResponse>, ProblemHttpResult, ValidationProblem>> BulkCheckInAsync(
-        long serviceId, BulkCheckInRequest request, ShepherdDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+        long serviceId, BulkCheckInRequest request, ShepherdDbContext db, CallerScope scope, TimeProvider clock, ClaimsPrincipal user,
+        CancellationToken ct)
     {
         var service = await db.Services.AsNoTracking().Where(s => s.Id == serviceId).Select(s => new { s.Date }).FirstOrDefaultAsync(ct);
         if (service is null)
@@ -128,7 +130,7 @@ public static class AttendanceApi
         {
             return ApiResults.Invalid("personIds", $"Each person may be listed once; repeated: {Join(repeated)}.");
         }
-        var known = await db.People.Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(ct);
+        var known = await scope.People(db.People).Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(ct);
         var unknown = ids.Except(known).ToList();
         if (unknown.Count > 0)
         {
@@ -156,9 +158,10 @@ public static class AttendanceApi
     }
 
     private static async Task<Results<Ok<AttendanceResponse>, ProblemHttpResult, ValidationProblem>> CheckOutAsync(
-        long serviceId, long personId, CheckOutRequest? request, ShepherdDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+        long serviceId, long personId, CheckOutRequest? request, ShepherdDbContext db, CallerScope scope, TimeProvider clock, ClaimsPrincipal user,
+        CancellationToken ct)
     {
-        var record = await db.Attendance.FirstOrDefaultAsync(a => a.ServiceId == serviceId && a.PersonId == personId, ct);
+        var record = await scope.Attendance(db.Attendance).FirstOrDefaultAsync(a => a.ServiceId == serviceId && a.PersonId == personId, ct);
         if (record is null)
         {
             return await MissingAsync(serviceId, personId, db, ct);
@@ -179,9 +182,10 @@ public static class AttendanceApi
     }
 
     /// <summary>Removes a record entered by mistake (wrong person or wrong service).</summary>
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(long serviceId, long personId, ShepherdDbContext db, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
+        long serviceId, long personId, ShepherdDbContext db, CallerScope scope, CancellationToken ct)
     {
-        var record = await db.Attendance.FirstOrDefaultAsync(a => a.ServiceId == serviceId && a.PersonId == personId, ct);
+        var record = await scope.Attendance(db.Attendance).FirstOrDefaultAsync(a => a.ServiceId == serviceId && a.PersonId == personId, ct);
         if (record is null)
         {
             return await MissingAsync(serviceId, personId, db, ct);

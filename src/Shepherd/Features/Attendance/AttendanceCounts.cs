@@ -7,7 +7,11 @@ using Shepherd.Platform.Api;
 
 namespace Shepherd.Features.Attendance;
 
-/// <summary>Per-service totals for reports: people checked in by name, the extra headcount, and both together.</summary>
+/// <summary>
+/// Per-service totals for reports: people checked in by name, the extra headcount, and both together. The totals are
+/// whole-church numbers for every role that reads attendance, a group leader included: they name nobody, and each
+/// service already shows its attendance count to anyone who may read services.
+/// </summary>
 public static class AttendanceCounts
 {
     public sealed record ServiceCount(

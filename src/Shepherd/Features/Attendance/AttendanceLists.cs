@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Shepherd.Data;
 using Shepherd.Data.Attendance;
 using Shepherd.Data.Services;
+using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
 
 namespace Shepherd.Features.Attendance;
@@ -18,15 +19,15 @@ public static class AttendanceLists
         long ServiceId, string ServiceName, DateOnly Date, ServiceKind Kind, long CampusId, DateTimeOffset StartsAt,
         DateTimeOffset CheckedInAt, DateTimeOffset? CheckedOutAt);
 
-    /// <summary>Sorted by last name, first name.</summary>
+    /// <summary>Sorted by last name, first name. A group leader sees only their groups' people in it.</summary>
     public static async Task<Results<Ok<Page<ServiceAttendee>>, ProblemHttpResult>> ForServiceAsync(
-        long serviceId, [AsParameters] PageRequest page, ShepherdDbContext db, CancellationToken ct)
+        long serviceId, [AsParameters] PageRequest page, ShepherdDbContext db, CallerScope scope, CancellationToken ct)
     {
         if (!await db.Services.AnyAsync(s => s.Id == serviceId, ct))
         {
             return ApiResults.NotFound("Service", serviceId);
         }
-        var query = db.Attendance.AsNoTracking().Where(a => a.ServiceId == serviceId);
+        var query = scope.Attendance(db.Attendance.AsNoTracking()).Where(a => a.ServiceId == serviceId);
         var total = await query.CountAsync(ct);
         var items = await query
             .OrderBy(a => a.Person!.LastName).ThenBy(a => a.Person!.FirstName).ThenBy(a => a.PersonId)
@@ -40,9 +41,9 @@ public static class AttendanceLists
 
     /// <summary>Newest first; read from the (person, service date, service) index.</summary>
     public static async Task<Results<Ok<Page<PersonAttendance>>, ProblemHttpResult>> ForPersonAsync(
-        long personId, [AsParameters] PageRequest page, ShepherdDbContext db, CancellationToken ct)
+        long personId, [AsParameters] PageRequest page, ShepherdDbContext db, CallerScope scope, CancellationToken ct)
     {
-        if (!await db.People.AnyAsync(p => p.Id == personId, ct))
+        if (!await scope.People(db.People).AnyAsync(p => p.Id == personId, ct))
         {
             return ApiResults.NotFound("Person", personId);
         }

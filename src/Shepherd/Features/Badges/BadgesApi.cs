@@ -158,13 +158,13 @@ public static class BadgesApi
     }
 
     private static async Task<Results<Ok<Page<BadgeHolderResponse>>, ProblemHttpResult>> ListHoldersAsync(
-        long id, [AsParameters] PageRequest page, ShepherdDbContext db, CancellationToken ct)
+        long id, [AsParameters] PageRequest page, ShepherdDbContext db, CallerScope scope, CancellationToken ct)
     {
         if (!await db.BadgeTypes.AnyAsync(t => t.Id == id, ct))
         {
             return ApiResults.NotFound("Badge type", id);
         }
-        var holders = db.People.AsNoTracking().Where(p => p.Badges.Any(b => b.BadgeTypeId == id));
+        var holders = scope.People(db.People.AsNoTracking()).Where(p => p.Badges.Any(b => b.BadgeTypeId == id));
         var total = await holders.CountAsync(ct);
         var people = await holders.OrderBy(p => p.LastName).ThenBy(p => p.FirstName).ThenBy(p => p.Id)
             .Skip(page.Skip).Take(page.Size)
@@ -182,9 +182,9 @@ public static class BadgesApi
     }
 
     private static async Task<Results<Ok<Page<BadgeResponse>>, ProblemHttpResult>> ListAwardsAsync(
-        long personId, [AsParameters] PageRequest page, ShepherdDbContext db, CancellationToken ct)
+        long personId, [AsParameters] PageRequest page, ShepherdDbContext db, CallerScope scope, CancellationToken ct)
     {
-        if (!await db.People.AnyAsync(p => p.Id == personId, ct))
+        if (!await scope.People(db.People).AnyAsync(p => p.Id == personId, ct))
         {
             return ApiResults.NotFound("Person", personId);
         }

@@ -51,9 +51,9 @@ public static class GroupMembersApi
             .ThenBy(m => m.Person!.LastName).ThenBy(m => m.Person!.FirstName).ThenBy(m => m.PersonId);
 
     private static async Task<Results<Ok<Page<MemberResponse>>, ProblemHttpResult>> ListAsync(
-        long id, [AsParameters] PageRequest page, ShepherdDbContext db, CancellationToken ct)
+        long id, [AsParameters] PageRequest page, ShepherdDbContext db, CallerScope scope, CancellationToken ct)
     {
-        if (!await db.Groups.AnyAsync(g => g.Id == id, ct))
+        if (!await scope.Groups(db.Groups).AnyAsync(g => g.Id == id, ct))
         {
             return ApiResults.NotFound("Group", id);
         }

@@ -19,7 +19,7 @@ public static class GroupsApi
         groups.MapGet("/{id:long}", GetAsync).RequirePermission(Permission.GroupsRead);
         groups.MapPost("/", CreateAsync).RequirePermission(Permission.GroupsWrite);
         groups.MapPut("/{id:long}", UpdateAsync).RequirePermission(Permission.GroupsWrite);
-        groups.MapArchiving<Group>("Group", Permission.GroupsWrite);
+        groups.MapArchiving<Group>("Group", Permission.GroupsWrite, (scope, rows) => scope.Groups(rows));
         groups.MapGroupMembers();
     }
 
@@ -81,9 +81,9 @@ public static class GroupsApi
     }
 
     private static async Task<Results<Ok<Page<GroupListItem>>, ValidationProblem>> ListAsync(
-        [AsParameters] GroupListQuery filter, [AsParameters] PageRequest page, ShepherdDbContext db, CancellationToken ct)
+        [AsParameters] GroupListQuery filter, [AsParameters] PageRequest page, ShepherdDbContext db, CallerScope scope, CancellationToken ct)
     {
-        var query = db.Groups.AsNoTracking();
+        var query = scope.Groups(db.Groups.AsNoTracking());
         if (filter.Kind is not null)
         {
             if (!QueryEnums.TryParse<GroupKind>(filter.Kind, out var kind))
@@ -133,9 +133,10 @@ public static class GroupsApi
         return TypedResults.Ok(new Page<GroupListItem>(items, page.Number, page.Size, total));
     }
 
-    private static async Task<Results<Ok<GroupResponse>, ProblemHttpResult>> GetAsync(long id, ShepherdDbContext db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<GroupResponse>, ProblemHttpResult>> GetAsync(
+        long id, ShepherdDbContext db, CallerScope scope, HttpContext http, CancellationToken ct)
     {
-        var group = await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == id, ct);
+        var group = await scope.Groups(db.Groups.AsNoTracking()).FirstOrDefaultAsync(g => g.Id == id, ct);
         if (group is null)
         {
             return ApiResults.NotFound("Group", id);

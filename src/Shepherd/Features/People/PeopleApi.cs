@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Shepherd.Data;
 using Shepherd.Data.CustomFields;
 using Shepherd.Data.People;
+using Shepherd.Data.Tenancy;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
 
@@ -18,12 +20,13 @@ public static class PeopleApi
         people.MapGet("/{id:long}", GetAsync).RequirePermission(Permission.PeopleRead);
         people.MapPost("/", CreateAsync).RequirePermission(Permission.PeopleWrite);
         people.MapPut("/{id:long}", UpdateAsync).RequirePermission(Permission.PeopleWrite);
-        people.MapArchiving<Person>("Person", Permission.PeopleWrite);
+        people.MapArchiving<Person>("Person", Permission.PeopleWrite, (scope, rows) => scope.People(rows));
         people.MapPersonPhotoApi();
     }
 
     private static async Task<Results<Ok<Page<PersonSummary>>, ValidationProblem>> ListAsync(
-        [AsParameters] PageRequest page, [AsParameters] PeopleListQuery query, ShepherdDbContext db, CancellationToken ct)
+        [AsParameters] PageRequest page, [AsParameters] PeopleListQuery query, ShepherdDbContext db, CallerScope scope, ClaimsPrincipal user,
+        CancellationToken ct)
     {
         if (!query.SortIsKnown)
         {
@@ -38,7 +41,7 @@ public static class PeopleApi
             }
             status = parsed;
         }
-        var filtered = query.Filter(db.People.AsNoTracking(), status);
+        var filtered = query.Filter(scope.People(db.People.AsNoTracking()), status);
         var total = await filtered.CountAsync(ct);
         var items = await query.Order(filtered).Skip(page.Skip).Take(page.Size)
             .Select(p => new PersonSummary(p.Id, p.FirstName, p.LastName, p.PreferredName,
@@ -47,12 +50,17 @@ public static class PeopleApi
                 p.Phones.OrderByDescending(x => x.IsPrimary).ThenBy(x => x.Id).Select(x => x.Number).FirstOrDefault(),
                 p.MembershipStatus, p.Active, p.CampusId, p.ArchivedAt))
             .ToListAsync(ct);
+        if (!user.Has(Permission.ContactDetailsRead))
+        {
+            items = [.. items.Select(i => i with { Email = null, Phone = null })];
+        }
         return TypedResults.Ok(new Page<PersonSummary>(items, page.Number, page.Size, total));
     }
 
-    private static async Task<Results<Ok<PersonDetail>, ProblemHttpResult>> GetAsync(long id, ShepherdDbContext db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<PersonDetail>, ProblemHttpResult>> GetAsync(
+        long id, ShepherdDbContext db, CallerScope scope, HttpContext http, CancellationToken ct)
     {
-        var person = await db.People.AsNoTracking()
+        var person = await scope.People(db.People.AsNoTracking())
             .Include(p => p.Emails).Include(p => p.Phones).Include(p => p.CustomFieldValues)
             .AsSplitQuery()
             .FirstOrDefaultAsync(p => p.Id == id, ct);
@@ -62,7 +70,7 @@ public static class PeopleApi
         }
         var definitions = await db.CustomFields.AsNoTracking().ToDictionaryAsync(d => d.Id, ct);
         ETags.Set(http, person.Version);
-        return TypedResults.Ok(PersonDetail.From(person, definitions, await FamiliesOfAsync(db, id, ct)));
+        return TypedResults.Ok(Visible(PersonDetail.From(person, definitions, await FamiliesOfAsync(db, id, ct)), http.User));
     }
 
     private static async Task<Results<Created<PersonDetail>, ValidationProblem>> CreateAsync(
@@ -78,13 +86,13 @@ public static class PeopleApi
         db.People.Add(person);
         await db.SaveChangesAsync(ct);
         ETags.Set(http, person.Version);
-        return TypedResults.Created($"/api/v1/people/{person.Id}", PersonDetail.From(person, definitions.ToDictionary(d => d.Id), []));
+        return TypedResults.Created($"/api/v1/people/{person.Id}", Visible(PersonDetail.From(person, definitions.ToDictionary(d => d.Id), []), http.User));
     }
 
     private static async Task<Results<Ok<PersonDetail>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        long id, PersonRequest request, ShepherdDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+        long id, PersonRequest request, ShepherdDbContext db, CallerScope scope, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var person = await db.People
+        var person = await scope.People(db.People)
             .Include(p => p.Emails).Include(p => p.Phones).Include(p => p.CustomFieldValues)
             .AsSplitQuery()
             .FirstOrDefaultAsync(p => p.Id == id, ct);
@@ -104,7 +112,7 @@ public static class PeopleApi
         PersonWriter.Apply(request, person, definitions);
         await db.SaveChangesAsync(ct);
         ETags.Set(http, person.Version);
-        return TypedResults.Ok(PersonDetail.From(person, definitions.ToDictionary(d => d.Id), await FamiliesOfAsync(db, id, ct)));
+        return TypedResults.Ok(Visible(PersonDetail.From(person, definitions.ToDictionary(d => d.Id), await FamiliesOfAsync(db, id, ct)), http.User));
     }
 
     /// <summary>The body's own checks, then the ones that need the database (the campus must be in the organization).</summary>
@@ -118,6 +126,10 @@ public static class PeopleApi
         }
         return errors.Count == 0 ? null : ApiResults.Invalid(errors);
     }
+
+    /// <summary>Without <see cref="Permission.ContactDetailsRead"/> a caller gets the person without e-mails, phones or address.</summary>
+    private static PersonDetail Visible(PersonDetail person, ClaimsPrincipal user) =>
+        user.Has(Permission.ContactDetailsRead) ? person : person with { Emails = [], Phones = [], Address = AddressDto.From(new Address()) };
 
     private static async Task<List<PersonFamilyResponse>> FamiliesOfAsync(ShepherdDbContext db, long personId, CancellationToken ct) =>
         await db.FamilyMembers.AsNoTracking().Where(m => m.PersonId == personId)

@@ -19,8 +19,12 @@ public static class PersonPhotoApi
         people.MapPut("/{id:long}/photo", UploadAsync).RequirePermission(Permission.PeopleWrite);
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetAsync(long id, ShepherdDbContext db, CancellationToken ct)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetAsync(long id, ShepherdDbContext db, CallerScope scope, CancellationToken ct)
     {
+        if (scope.IsLimited && !await scope.People(db.People).AnyAsync(p => p.Id == id, ct))
+        {
+            return ApiResults.NotFound("Person", id);
+        }
         var photo = await db.PersonPhotos.AsNoTracking().FirstOrDefaultAsync(p => p.PersonId == id, ct);
         if (photo is null)
         {
@@ -32,9 +36,9 @@ public static class PersonPhotoApi
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> UploadAsync(
-        long id, HttpRequest request, ShepherdDbContext db, TimeProvider clock, CancellationToken ct)
+        long id, HttpRequest request, ShepherdDbContext db, CallerScope scope, TimeProvider clock, CancellationToken ct)
     {
-        var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, ct);
+        var person = await scope.People(db.People).FirstOrDefaultAsync(p => p.Id == id, ct);
         if (person is null)
         {
             return ApiResults.NotFound("Person", id);

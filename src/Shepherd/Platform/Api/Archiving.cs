@@ -12,21 +12,24 @@ namespace Shepherd.Platform.Api;
 /// </summary>
 public static class Archiving
 {
-    public static void MapArchiving<T>(this RouteGroupBuilder resource, string name, Permission permission) where T : class, IArchivable
+    /// <param name="reach">Narrows the rows to those the caller may reach (<see cref="CallerScope"/>); others answer 404.</param>
+    public static void MapArchiving<T>(this RouteGroupBuilder resource, string name, Permission permission,
+        Func<CallerScope, IQueryable<T>, IQueryable<T>>? reach = null) where T : class, IArchivable
     {
-        resource.MapPost("/{id:long}/archive", (long id, ShepherdDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-                SetAsync<T>(name, id, clock.GetUtcNow(), db, http, ct))
+        reach ??= (_, rows) => rows;
+        resource.MapPost("/{id:long}/archive", (long id, ShepherdDbContext db, CallerScope scope, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+                SetAsync(name, id, clock.GetUtcNow(), db, reach(scope, db.Set<T>()), http, ct))
             .RequirePermission(permission);
-        resource.MapPost("/{id:long}/restore", (long id, ShepherdDbContext db, HttpContext http, CancellationToken ct) =>
-                SetAsync<T>(name, id, null, db, http, ct))
+        resource.MapPost("/{id:long}/restore", (long id, ShepherdDbContext db, CallerScope scope, HttpContext http, CancellationToken ct) =>
+                SetAsync(name, id, null, db, reach(scope, db.Set<T>()), http, ct))
             .RequirePermission(permission);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SetAsync<T>(
-        string name, long id, DateTimeOffset? archivedAt, ShepherdDbContext db, HttpContext http, CancellationToken ct)
+        string name, long id, DateTimeOffset? archivedAt, ShepherdDbContext db, IQueryable<T> rows, HttpContext http, CancellationToken ct)
         where T : class, IArchivable
     {
-        var row = await db.Set<T>().FirstOrDefaultAsync(r => r.Id == id, ct);
+        var row = await rows.FirstOrDefaultAsync(r => r.Id == id, ct);
         if (row is null)
         {
             return ApiResults.NotFound(name, id);
