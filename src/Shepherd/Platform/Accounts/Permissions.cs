@@ -53,7 +53,7 @@ public static class Permissions
         [OrganizationRole.Staff] = Enum.GetValues<Permission>()
             .Except([Permission.SettingsWrite, Permission.UsersManage, Permission.AuditRead, Permission.PrivacyManage])
             .ToHashSet(),
-        // Limited further to the people of the groups they lead (GroupLeaderScope).
+        // Limited further to the people of the groups they lead (CallerScope).
         [OrganizationRole.GroupLeader] = new HashSet<Permission>
         {
             Permission.PeopleRead, Permission.PeopleWrite, Permission.ContactDetailsRead, Permission.GroupsRead,
