@@ -15,7 +15,11 @@ public sealed partial class ShepherdDbContext
 
     /// <summary>
     /// Stamps tenancy, versions and times, refuses writes to another organization's rows, and writes the
-    /// audit entries in the same transaction as the change.
+    /// audit entries in the same transaction as the change. Audit entries themselves are append-only: a modified or
+    /// deleted <see cref="AuditEntry"/> is refused. The only sanctioned changes bypass the change tracker on purpose
+    /// and are narrow: the retention job deletes entries older than the organization's audit retention
+    /// (<c>ExecuteDeleteAsync</c> in <c>RetentionJob</c>), and erasing a person redacts that person's values in earlier
+    /// entries (<c>ExecuteUpdateAsync</c> in <c>PersonEraser</c>).
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -26,6 +30,12 @@ public sealed partial class ShepherdDbContext
             if (entry.State is EntityState.Unchanged or EntityState.Detached)
             {
                 continue;
+            }
+            if (entry.Entity is AuditEntry && entry.State is EntityState.Modified or EntityState.Deleted)
+            {
+                throw new InvalidOperationException(
+                    $"The audit log is append-only: refusing to {(entry.State == EntityState.Deleted ? "delete" : "change")} audit entry {KeyOf(entry)}. " +
+                    "Entries are only removed by the retention job and redacted by erasing a person.");
             }
             StampTenant(entry);
             Stamp(entry, now);
@@ -59,6 +69,7 @@ public sealed partial class ShepherdDbContext
                     EntityType = entry.Metadata.ClrType.Name,
                     EntityId = KeyOf(entry),
                     Changes = changes.Count == 0 ? null : JsonSerializer.Serialize(changes),
+                    IpAddress = Actor.IpAddress,
                 });
             }
             await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
