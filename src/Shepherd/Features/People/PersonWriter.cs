@@ -63,9 +63,12 @@ internal static class PersonWriter
         // A new object, so EF sees the complex property change and the audit log records it.
         var consent = new Consent
         {
-            Photo = person.Consent.Photo, PhotoAt = person.Consent.PhotoAt,
-            Email = person.Consent.Email, EmailAt = person.Consent.EmailAt,
-            Sms = person.Consent.Sms, SmsAt = person.Consent.SmsAt,
+            Photo = person.Consent.Photo,
+            PhotoAt = person.Consent.PhotoAt,
+            Email = person.Consent.Email,
+            EmailAt = person.Consent.EmailAt,
+            Sms = person.Consent.Sms,
+            SmsAt = person.Consent.SmsAt,
         };
         if (request.Photo is { } photo && photo != consent.Photo)
         {
