@@ -41,7 +41,8 @@ public sealed partial class ShepherdDbContext
             Stamp(entry, now);
             if (entry.Entity is ITenantOwned and not AuditEntry)
             {
-                audited.Add((entry, ActionOf(entry.State), DescribeChanges(entry)));
+                // A new row is described after the save, when its keys and foreign keys are real rather than temporary.
+                audited.Add((entry, ActionOf(entry.State), entry.State == EntityState.Added ? [] : DescribeChanges(entry, entry.State)));
             }
         }
 
@@ -57,8 +58,9 @@ public sealed partial class ShepherdDbContext
         try
         {
             var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            foreach (var (entry, action, changes) in audited)
+            foreach (var (entry, action, described) in audited)
             {
+                var changes = action == AuditAction.Created ? DescribeChanges(entry, EntityState.Added) : described;
                 AuditEntries.Add(new AuditEntry
                 {
                     OrganizationId = ((ITenantOwned)entry.Entity).OrganizationId,
@@ -132,7 +134,7 @@ public sealed partial class ShepherdDbContext
         _ => AuditAction.Updated,
     };
 
-    private static Dictionary<string, object?> DescribeChanges(EntityEntry entry)
+    private static Dictionary<string, object?> DescribeChanges(EntityEntry entry, EntityState state)
     {
         var changes = new Dictionary<string, object?>();
         foreach (var property in entry.Properties)
@@ -144,7 +146,7 @@ public sealed partial class ShepherdDbContext
                 continue;
             }
             var secret = meta.PropertyInfo?.GetCustomAttribute<NotAuditedAttribute>() is not null;
-            switch (entry.State)
+            switch (state)
             {
                 case EntityState.Added when property.CurrentValue is not null:
                     changes[meta.Name] = secret ? "(not recorded)" : property.CurrentValue;
@@ -161,7 +163,7 @@ public sealed partial class ShepherdDbContext
         // Complex properties (addresses) are reported as one value.
         foreach (var complex in entry.ComplexProperties)
         {
-            if (entry.State == EntityState.Modified && complex.IsModified)
+            if (state == EntityState.Modified && complex.IsModified)
             {
                 changes[complex.Metadata.Name] = complex.CurrentValue;
             }

@@ -82,13 +82,16 @@ public static class AuditApi
         var stamp = db.Clock.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{stamp}.{format}\"";
         http.Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
+        // The writers may write synchronously into their target; the response's pipe takes that into memory it flushes
+        // asynchronously, where the response stream itself refuses synchronous I/O.
+        await using var body = http.Response.BodyWriter.AsStream(leaveOpen: true);
         if (format == "csv")
         {
-            await WriteCsvAsync(rows, http.Response.Body, ct);
+            await WriteCsvAsync(rows, body, ct);
         }
         else
         {
-            await WriteJsonAsync(rows, http.Response.Body, ct);
+            await WriteJsonAsync(rows, body, ct);
         }
         return TypedResults.Empty;
     }
