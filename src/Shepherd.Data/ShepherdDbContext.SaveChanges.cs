@@ -15,7 +15,11 @@ public sealed partial class ShepherdDbContext
 
     /// <summary>
     /// Stamps tenancy, versions and times, refuses writes to another organization's rows, and writes the
-    /// audit entries in the same transaction as the change.
+    /// audit entries in the same transaction as the change. Audit entries themselves are append-only: a modified or
+    /// deleted <see cref="AuditEntry"/> is refused. The only sanctioned changes bypass the change tracker on purpose
+    /// and are narrow: the retention job deletes entries older than the organization's audit retention
+    /// (<c>ExecuteDeleteAsync</c> in <c>RetentionJob</c>), and erasing a person redacts that person's values in earlier
+    /// entries (<c>ExecuteUpdateAsync</c> in <c>PersonEraser</c>).
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -27,11 +31,18 @@ public sealed partial class ShepherdDbContext
             {
                 continue;
             }
+            if (entry.Entity is AuditEntry && entry.State is EntityState.Modified or EntityState.Deleted)
+            {
+                throw new InvalidOperationException(
+                    $"The audit log is append-only: refusing to {(entry.State == EntityState.Deleted ? "delete" : "change")} audit entry {KeyOf(entry)}. " +
+                    "Entries are only removed by the retention job and redacted by erasing a person.");
+            }
             StampTenant(entry);
             Stamp(entry, now);
             if (entry.Entity is ITenantOwned and not AuditEntry)
             {
-                audited.Add((entry, ActionOf(entry.State), DescribeChanges(entry)));
+                // A new row is described after the save, when its keys and foreign keys are real rather than temporary.
+                audited.Add((entry, ActionOf(entry.State), entry.State == EntityState.Added ? [] : DescribeChanges(entry, entry.State)));
             }
         }
 
@@ -47,8 +58,9 @@ public sealed partial class ShepherdDbContext
         try
         {
             var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            foreach (var (entry, action, changes) in audited)
+            foreach (var (entry, action, described) in audited)
             {
+                var changes = action == AuditAction.Created ? DescribeChanges(entry, EntityState.Added) : described;
                 AuditEntries.Add(new AuditEntry
                 {
                     OrganizationId = ((ITenantOwned)entry.Entity).OrganizationId,
@@ -59,6 +71,7 @@ public sealed partial class ShepherdDbContext
                     EntityType = entry.Metadata.ClrType.Name,
                     EntityId = KeyOf(entry),
                     Changes = changes.Count == 0 ? null : JsonSerializer.Serialize(changes),
+                    IpAddress = Actor.IpAddress,
                 });
             }
             await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
@@ -121,7 +134,7 @@ public sealed partial class ShepherdDbContext
         _ => AuditAction.Updated,
     };
 
-    private static Dictionary<string, object?> DescribeChanges(EntityEntry entry)
+    private static Dictionary<string, object?> DescribeChanges(EntityEntry entry, EntityState state)
     {
         var changes = new Dictionary<string, object?>();
         foreach (var property in entry.Properties)
@@ -133,7 +146,7 @@ public sealed partial class ShepherdDbContext
                 continue;
             }
             var secret = meta.PropertyInfo?.GetCustomAttribute<NotAuditedAttribute>() is not null;
-            switch (entry.State)
+            switch (state)
             {
                 case EntityState.Added when property.CurrentValue is not null:
                     changes[meta.Name] = secret ? "(not recorded)" : property.CurrentValue;
@@ -150,7 +163,7 @@ public sealed partial class ShepherdDbContext
         // Complex properties (addresses) are reported as one value.
         foreach (var complex in entry.ComplexProperties)
         {
-            if (entry.State == EntityState.Modified && complex.IsModified)
+            if (state == EntityState.Modified && complex.IsModified)
             {
                 changes[complex.Metadata.Name] = complex.CurrentValue;
             }

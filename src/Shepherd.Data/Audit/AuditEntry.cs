@@ -31,8 +31,11 @@ public sealed class AuditEntry : ITenantOwned
     public string? IpAddress { get; set; }
 }
 
-/// <summary>Who the current unit of work acts for, recorded in the audit log.</summary>
-public sealed record AuditActor(long? UserId, string Name)
+/// <summary>
+/// Who the current unit of work acts for, recorded in the audit log: the user, a readable name, and the client's IP
+/// address when the work is an HTTP request (null for the shell and jobs).
+/// </summary>
+public sealed record AuditActor(long? UserId, string Name, string? IpAddress = null)
 {
     public static readonly AuditActor System = new(null, "system");
 }

@@ -1,4 +1,5 @@
 using Shepherd.Features.Attendance;
+using Shepherd.Features.Audit;
 using Shepherd.Features.Badges;
 using Shepherd.Features.Campuses;
 using Shepherd.Features.CustomFields;
@@ -6,6 +7,7 @@ using Shepherd.Features.Families;
 using Shepherd.Features.Groups;
 using Shepherd.Features.Notes;
 using Shepherd.Features.People;
+using Shepherd.Features.Privacy;
 using Shepherd.Features.Services;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Security;
@@ -32,5 +34,7 @@ public static class ApiRoutes
         v1.MapNotesApi();
         v1.MapBadgesApi();
         v1.MapCustomFieldsApi();
+        v1.MapAuditApi();
+        v1.MapPrivacyApi();
     }
 }

@@ -31,6 +31,7 @@ public sealed class JobHost : IAsyncDisposable
         {
             ["Shepherd:Backups:Schedule:Enabled"] = "false",
             ["Shepherd:Maintenance:Enabled"] = "false",
+            ["Shepherd:Retention:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -39,6 +39,7 @@ public static partial class ApiCatalogue
         ["POST /api/v1/people/{id}/archive"] = _ => null,
         ["POST /api/v1/people/{id}/restore"] = _ => null,
         ["PUT /api/v1/people/{id}/photo"] = _ => new RawBody(TinyPng, "image/png"),
+        ["POST /api/v1/people/{id}/erase"] = w => new { confirm = $"Adult {w.Marker}" },
 
         ["POST /api/v1/families"] = w => new { name = "Moab family", campusId = w.CampusId },
         ["PUT /api/v1/families/{id}"] = w => new { name = "Moab household", campusId = w.CampusId },

@@ -82,7 +82,7 @@ public static class PeopleApi
             return invalid;
         }
         var person = new Person { FirstName = "", LastName = "" };
-        PersonWriter.Apply(request, person, definitions);
+        PersonWriter.Apply(request, person, definitions, clock.GetUtcNow());
         db.People.Add(person);
         await db.SaveChangesAsync(ct);
         ETags.Set(http, person.Version);
@@ -109,7 +109,7 @@ public static class PeopleApi
         {
             return invalid;
         }
-        PersonWriter.Apply(request, person, definitions);
+        PersonWriter.Apply(request, person, definitions, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         ETags.Set(http, person.Version);
         return TypedResults.Ok(Visible(PersonDetail.From(person, definitions.ToDictionary(d => d.Id), await FamiliesOfAsync(db, id, ct)), http.User));

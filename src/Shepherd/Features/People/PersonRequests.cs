@@ -43,6 +43,25 @@ public sealed record PersonRequest
 
     /// <summary>Custom field values by the field's key; null removes a value.</summary>
     public Dictionary<string, JsonElement>? CustomFields { get; init; }
+
+    /// <summary>
+    /// What the person agreed to. Unlike the rest of a PUT, leaving it out (or one of its fields) keeps what is recorded:
+    /// a client that does not know about consent never wipes it. The server records when each value changed.
+    /// </summary>
+    public ConsentRequest? Consent { get; init; }
+}
+
+/// <summary>true: agreed; false: refused or withdrawn; left out: unchanged.</summary>
+public sealed record ConsentRequest
+{
+    /// <summary>Photos of the person may be taken and shown.</summary>
+    public bool? Photo { get; init; }
+
+    /// <summary>The church may contact the person by e-mail.</summary>
+    public bool? Email { get; init; }
+
+    /// <summary>The church may contact the person by SMS.</summary>
+    public bool? Sms { get; init; }
 }
 
 public sealed record PersonEmailRequest

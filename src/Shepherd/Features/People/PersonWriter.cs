@@ -7,7 +7,8 @@ namespace Shepherd.Features.People;
 /// <summary>Copies an already checked <see cref="PersonRequest"/> onto a person, replacing its contact lists and custom values.</summary>
 internal static class PersonWriter
 {
-    public static void Apply(PersonRequest request, Person person, IReadOnlyList<CustomFieldDefinition> definitions)
+    /// <param name="now">When the change is made: the time recorded for a consent that changes.</param>
+    public static void Apply(PersonRequest request, Person person, IReadOnlyList<CustomFieldDefinition> definitions, DateTimeOffset now)
     {
         person.FirstName = request.FirstName!.Trim();
         person.MiddleName = Clean(request.MiddleName);
@@ -48,7 +49,40 @@ internal static class PersonWriter
             });
         }
         ReplaceCustomValues(request.CustomFields ?? [], person, definitions);
+        ApplyConsent(request.Consent, person, now);
         person.RefreshSearchColumns();
+    }
+
+    /// <summary>A value that changes gets the server's time; the client never sets the times.</summary>
+    private static void ApplyConsent(ConsentRequest? request, Person person, DateTimeOffset now)
+    {
+        if (request is null)
+        {
+            return;
+        }
+        // A new object, so EF sees the complex property change and the audit log records it.
+        var consent = new Consent
+        {
+            Photo = person.Consent.Photo,
+            PhotoAt = person.Consent.PhotoAt,
+            Email = person.Consent.Email,
+            EmailAt = person.Consent.EmailAt,
+            Sms = person.Consent.Sms,
+            SmsAt = person.Consent.SmsAt,
+        };
+        if (request.Photo is { } photo && photo != consent.Photo)
+        {
+            (consent.Photo, consent.PhotoAt) = (photo, now);
+        }
+        if (request.Email is { } email && email != consent.Email)
+        {
+            (consent.Email, consent.EmailAt) = (email, now);
+        }
+        if (request.Sms is { } sms && sms != consent.Sms)
+        {
+            (consent.Sms, consent.SmsAt) = (sms, now);
+        }
+        person.Consent = consent;
     }
 
     /// <summary>Updates values in place (one row per person and field is a unique index), removes the ones left out.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Quartz;
+using Shepherd.Features.Privacy;
 using Shepherd.Operations.Backups;
 using Shepherd.Operations.Maintenance;
 
@@ -15,6 +16,7 @@ public sealed class JobScheduler(
     IOptions<JobsOptions> jobs,
     IOptions<BackupScheduleOptions> backups,
     IOptions<MaintenanceOptions> maintenance,
+    IOptions<RetentionOptions> retention,
     BackupStatus backupStatus,
     BackupMetrics metrics,
     ILogger<JobScheduler> logger) : IHostedService
@@ -34,6 +36,7 @@ public sealed class JobScheduler(
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         await ScheduleAsync(scheduler, ScheduledBackupJob.Key, "nightly backup", backups.Value, BackupScheduleOptions.Section, cancellationToken);
         await ScheduleAsync(scheduler, DatabaseMaintenanceJob.Key, "database maintenance", maintenance.Value, MaintenanceOptions.Section, cancellationToken);
+        await ScheduleAsync(scheduler, RetentionJob.Key, "data retention", retention.Value, RetentionOptions.Section, cancellationToken);
         await scheduler.Start(cancellationToken);
         _scheduler = scheduler;
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Quartz;
+using Shepherd.Features.Privacy;
 using Shepherd.Operations.Backups;
 using Shepherd.Operations.Maintenance;
 
@@ -8,7 +9,7 @@ namespace Shepherd.Operations.Jobs;
 public static class JobsRegistration
 {
     /// <summary>
-    /// The background jobs (nightly backup, database maintenance) on Quartz with the in-memory job store, their settings
+    /// The background jobs (nightly backup, database maintenance, data retention) on Quartz with the in-memory job store, their settings
     /// (validated at start), status and meters. <paramref name="alwaysRun"/>: `worker` runs them whatever
     /// <c>Shepherd:Jobs:Enabled</c> says. Clustering on PostgreSQL (one scheduler across replicas) is a later step.
     /// </summary>
@@ -19,6 +20,8 @@ public static class JobsRegistration
         services.AddSingleton<IValidateOptions<BackupScheduleOptions>, BackupScheduleOptionsValidator>();
         services.AddOptions<MaintenanceOptions>().Bind(configuration.GetSection(MaintenanceOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MaintenanceOptions>, MaintenanceOptionsValidator>();
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
 
         services.AddMetrics();
         services.AddSingleton<BackupStatus>().AddSingleton<BackupMetrics>().AddSingleton<MaintenanceStatus>();
@@ -32,6 +35,7 @@ public static class JobsRegistration
             q.UseTimeProvider(TimeProvider.System);
             q.AddJob<ScheduledBackupJob>(j => j.WithIdentity(ScheduledBackupJob.Key).StoreDurably().WithDescription("Nightly backup: create, verify, copy, prune"));
             q.AddJob<DatabaseMaintenanceJob>(j => j.WithIdentity(DatabaseMaintenanceJob.Key).StoreDurably().WithDescription("Nightly database maintenance"));
+            q.AddJob<RetentionJob>(j => j.WithIdentity(RetentionJob.Key).StoreDurably().WithDescription("Daily data retention: erase long-archived people, drop old audit entries"));
         });
         services.AddSingleton(new JobSchedulerMode(alwaysRun));
         services.AddHostedService<JobScheduler>();
