@@ -47,7 +47,7 @@ public static class ShepherdServices
         services.AddScoped<TwoFactor>();
         services.AddScoped<ApiTokenIssuer>();
         services.AddSingleton<ApiTokenValidator>();
-        services.AddSingleton<Features.Audit.AuditLog>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton(sp => BackupFolder.From(configuration, sp.GetRequiredService<DataFolder>()));
         services.AddSingleton<SqliteBackupSource>().AddSingleton<PostgresBackupSource>();

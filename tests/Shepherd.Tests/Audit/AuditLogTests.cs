@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Shepherd.Data.Accounts;
 using Shepherd.Data.Audit;
 using Shepherd.Features.Audit;
+using Shepherd.Platform.Accounts;
 using Shepherd.Tests.Infrastructure;
 using Shepherd.Tests.Privacy;
 using Shouldly;
@@ -196,7 +197,8 @@ public abstract class AuditLogTests<TApp>(TApp app) where TApp : ShepherdApp
     public async Task Only_administrators_read_or_export_the_audit_log(OrganizationRole role)
     {
         using var api = await app.NewOrganizationAsync();
-        using var member = await Members.WithRoleAsync(app, api, role);
+        using var client = await app.NewMemberAsync(api.OrganizationId, role);
+        var member = client.Http;
 
         (await member.GetAsync("/api/v1/audit")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await member.GetAsync("/api/v1/audit/export?format=csv")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);

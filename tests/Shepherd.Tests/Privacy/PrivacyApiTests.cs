@@ -256,7 +256,8 @@ public abstract class PrivacyApiTests<TApp>(TApp app) where TApp : ShepherdApp
     {
         using var api = await app.NewOrganizationAsync();
         var person = await api.CreateAsync("/api/v1/people", new { firstName = "Ann", lastName = "Example" });
-        using var member = await Members.WithRoleAsync(app, api, role);
+        using var client = await app.NewMemberAsync(api.OrganizationId, role);
+        var member = client.Http;
 
         (await member.GetAsync($"/api/v1/people/{person["id"]}/export")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await member.GetAsync($"/api/v1/people/{person["id"]}/export?format=html")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);

@@ -65,6 +65,11 @@ public abstract class RoleMatrixTests<TApp>(TApp app) where TApp : ShepherdApp
         ["POST /api/v1/people/{id}/archive"] = "ASL",
         ["POST /api/v1/people/{id}/restore"] = "ASL",
         ["GET /api/v1/people/{id}/photo"] = "ASLV",
+        // Privacy tools and the audit log: administrators only.
+        ["GET /api/v1/people/{id}/export"] = "A",
+        ["POST /api/v1/people/{id}/erase"] = "A",
+        ["GET /api/v1/audit"] = "A",
+        ["GET /api/v1/audit/export"] = "A",
         ["PUT /api/v1/people/{id}/photo"] = "ASL",
 
         // Families: staff's; viewers read.

@@ -4,6 +4,7 @@ using Shepherd.Data;
 using Shepherd.Data.Audit;
 using Shepherd.Data.People;
 using Shepherd.Features.Audit;
+using Shepherd.Platform.Accounts;
 
 namespace Shepherd.Features.Privacy;
 

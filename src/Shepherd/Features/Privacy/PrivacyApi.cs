@@ -13,7 +13,7 @@ using Shepherd.Platform.Api;
 namespace Shepherd.Features.Privacy;
 
 /// <summary>
-/// The GDPR/CCPA tools, administrators only (<see cref="Permission.PrivacyManage"/>):
+/// The GDPR/CCPA tools, administrators only (<see cref="Permission.PrivacyExport"/>, <see cref="Permission.PrivacyManage"/>):
 /// GET /api/v1/people/{id}/export[?format=json|html] and POST /api/v1/people/{id}/erase.
 /// </summary>
 public static class PrivacyApi
@@ -35,7 +35,7 @@ public static class PrivacyApi
     public static void MapPrivacyApi(this IEndpointRouteBuilder api)
     {
         var people = api.MapGroup("/people").WithTags("Privacy");
-        people.MapGet("/{id:long}/export", ExportAsync).RequirePermission(Permission.PrivacyManage);
+        people.MapGet("/{id:long}/export", ExportAsync).RequirePermission(Permission.PrivacyExport);
         people.MapPost("/{id:long}/erase", EraseAsync).RequirePermission(Permission.PrivacyManage);
     }
 

@@ -156,7 +156,7 @@ public sealed record MembershipView(
 /// contexts: it runs during authentication, before the request's tenant is known, and must not create the request's
 /// scoped context (which would then see no organization).
 /// </summary>
-public sealed class SessionClaims(ShepherdDbContextFactory contexts, TimeProvider clock)
+public sealed class SessionClaims(ShepherdDbContextFactory contexts, AuditLog audit, TimeProvider clock)
 {
     /// <summary>The claim carrying the user's security stamp: a password change or "sign out everywhere" changes the stamp.</summary>
     public const string StampClaim = "stamp";
@@ -263,22 +263,11 @@ public sealed class SessionClaims(ShepherdDbContextFactory contexts, TimeProvide
     public async Task RecordAsync(
         IEnumerable<MembershipView> memberships, ShepherdUser user, AuditAction action, string? ipAddress, CancellationToken cancellationToken, string? detail = null)
     {
-        await using var db = contexts.Create(null, new AuditActor(user.Id, user.Email ?? $"user {user.Id}"));
+        var actor = new AuditActor(user.Id, user.Email ?? $"user {user.Id}", ipAddress);
         foreach (var membership in memberships)
         {
-            db.AuditEntries.Add(new AuditEntry
-            {
-                OrganizationId = membership.OrganizationId,
-                At = clock.GetUtcNow(),
-                ActorUserId = user.Id,
-                Actor = user.Email ?? $"user {user.Id}",
-                Action = action,
-                EntityType = "User",
-                EntityId = user.Id.ToString(CultureInfo.InvariantCulture),
-                Changes = detail is null ? null : System.Text.Json.JsonSerializer.Serialize(new { detail }),
-                IpAddress = ipAddress,
-            });
+            await audit.RecordAsync(membership.OrganizationId, action, "User", user.Id.ToString(CultureInfo.InvariantCulture),
+                detail is null ? null : new { detail }, actor, ipAddress, cancellationToken);
         }
-        await db.SaveChangesAsync(cancellationToken);
     }
 }

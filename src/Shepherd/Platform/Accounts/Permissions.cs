@@ -27,10 +27,14 @@ public enum Permission
     BadgesWrite,
     /// <summary>Campuses, custom fields, badge types and the organization's own settings.</summary>
     SettingsWrite,
+    /// <summary>See the organization's members and pending invitations.</summary>
+    UsersRead,
     UsersManage,
     TokensManage,
     AuditRead,
-    /// <summary>Export everything held about a person and erase a person.</summary>
+    /// <summary>Export everything held about a person (a read, but of everything: administrators only).</summary>
+    PrivacyExport,
+    /// <summary>Erase a person.</summary>
     PrivacyManage,
 }
 
@@ -51,7 +55,7 @@ public static class Permissions
     {
         [OrganizationRole.Administrator] = Enum.GetValues<Permission>().ToHashSet(),
         [OrganizationRole.Staff] = Enum.GetValues<Permission>()
-            .Except([Permission.SettingsWrite, Permission.UsersManage, Permission.AuditRead, Permission.PrivacyManage])
+            .Except([Permission.SettingsWrite, Permission.UsersRead, Permission.UsersManage, Permission.AuditRead, Permission.PrivacyExport, Permission.PrivacyManage])
             .ToHashSet(),
         // Limited further to the people of the groups they lead (CallerScope).
         [OrganizationRole.GroupLeader] = new HashSet<Permission>

@@ -17,7 +17,7 @@ public sealed class TenantResolution(RequestDelegate next)
             tenant.OrganizationId = organizationId;
             var userId = long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), CultureInfo.InvariantCulture, out var id) ? id : (long?)null;
             var via = user.FindFirstValue(ApiScopes.TokenClaim) is { } token ? $" (token '{token}')" : "";
-            tenant.Actor = new AuditActor(userId, $"{user.Identity.Name}{via}", Features.Audit.AuditLog.ClientIp(context));
+            tenant.Actor = new AuditActor(userId, $"{user.Identity.Name}{via}", AuditLog.ClientIp(context));
         }
         return next(context);
     }

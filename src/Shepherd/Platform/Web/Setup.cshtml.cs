@@ -75,7 +75,7 @@ public sealed class SetupModel(FirstRunSetup setup, AdministratorSetup administr
             return Page();
         }
         setup.Complete();
-        var signedIn = await accounts.SignInWithPasswordAsync(email, Password!, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        var signedIn = await accounts.SignInWithPasswordAsync(email, Password!, AuditLog.ClientIp(HttpContext), cancellationToken);
         if (signedIn.Outcome != PasswordSignInOutcome.SignedIn)
         {
             return Redirect(WebSession.SignInPath);

@@ -58,7 +58,7 @@ public sealed class SignInModel(AccountSessions accounts, ApiTokenValidator toke
             return Page();
         }
 
-        var result = await accounts.SignInWithPasswordAsync(email, password, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        var result = await accounts.SignInWithPasswordAsync(email, password, AuditLog.ClientIp(HttpContext), cancellationToken);
         if (result.Outcome == PasswordSignInOutcome.TwoFactorRequired)
         {
             TwoFactorPending.Start(HttpContext, result.User!.Id, result.User.SecurityStamp);

@@ -80,7 +80,7 @@ public sealed class TwoFactorModel(TwoFactor twoFactor, AccountSessions accounts
         return await ShowAsync(user);
     }
 
-    private string? Ip => HttpContext.Connection.RemoteIpAddress?.ToString();
+    private string? Ip => AuditLog.ClientIp(HttpContext);
 
     private async Task<ShepherdUser?> CurrentUserAsync() =>
         User.HasClaim(c => c.Type == ApiScopes.TokenIdClaim) || User.UserId() is not { } id

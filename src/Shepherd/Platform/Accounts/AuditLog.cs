@@ -3,7 +3,7 @@ using System.Text.Json;
 using Shepherd.Data;
 using Shepherd.Data.Audit;
 
-namespace Shepherd.Features.Audit;
+namespace Shepherd.Platform.Accounts;
 
 /// <summary>
 /// Writes the audit entries that are not data changes: sign-ins and failed sign-ins, lockouts, role and token changes,
