@@ -4,6 +4,7 @@ using Shepherd.Features.Campuses;
 using Shepherd.Features.CustomFields;
 using Shepherd.Features.Families;
 using Shepherd.Features.Groups;
+using Shepherd.Features.Members;
 using Shepherd.Features.Notes;
 using Shepherd.Features.People;
 using Shepherd.Features.Services;
@@ -32,5 +33,7 @@ public static class ApiRoutes
         v1.MapNotesApi();
         v1.MapBadgesApi();
         v1.MapCustomFieldsApi();
+        v1.MapInvitationsApi();
+        v1.MapMembersApi();
     }
 }

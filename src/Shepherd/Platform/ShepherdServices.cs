@@ -4,6 +4,7 @@ using Shepherd.Data.Accounts;
 using Shepherd.Operations.Backups;
 using Shepherd.Operations.Migrations;
 using Shepherd.Platform.Accounts;
+using Shepherd.Platform.Mail;
 
 namespace Shepherd.Platform;
 
@@ -28,7 +29,16 @@ public static class ShepherdServices
                 o.Lockout.MaxFailedAccessAttempts = accounts.LockoutAttempts;
                 o.Lockout.DefaultLockoutTimeSpan = accounts.LockoutDuration;
             })
-            .AddEntityFrameworkStores<ShepherdDbContext>();
+            .AddEntityFrameworkStores<ShepherdDbContext>()
+            // Password reset and e-mail confirmation tokens (data protection: keys in the data folder for the web host).
+            .AddDefaultTokenProviders();
+        services.AddDataProtection();
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = AccountLinkOptions.From(configuration).LinkLifetime);
+        services.AddOptions<AccountLinkOptions>().BindConfiguration(AccountOptions.Section);
+        services.AddScoped<Invitations>();
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section);
+        services.AddSingleton<MailSender>();
+        services.AddSingleton<AccountEmails>();
         services.AddScoped<AdministratorSetup>();
         services.AddScoped<AccountSessions>();
         services.AddSingleton<SessionClaims>();
