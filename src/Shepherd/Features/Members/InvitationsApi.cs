@@ -9,6 +9,7 @@ using Shepherd.Data.Audit;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
 using Shepherd.Platform.Mail;
+using Shepherd.Platform.Web;
 
 namespace Shepherd.Features.Members;
 
@@ -95,14 +96,14 @@ public static class InvitationsApi
         await db.SaveChangesAsync(ct);
 
         var organization = await db.Organizations.Where(o => o.Id == invitation.OrganizationId).Select(o => o.Name).FirstAsync(ct);
-        var link = emails.Link(Invitations.PathPrefix + secret);
+        var link = emails.Link(AccountLinks.Invite(secret));
         var sent = link is null
             ? MailResult.Failed(emails.Problem ?? "Shepherd:Mail:PublicUrl is not set.")
             : await emails.SendInvitationAsync(email, organization, Describe(role.Value), http.User.DisplayName(), link, invitation.ExpiresAt, ct);
         return TypedResults.Created($"/api/v1/invitations/{invitation.Id.ToString(CultureInfo.InvariantCulture)}", new CreatedInvitation(
             invitation.Id, email, invitation.Role, invitation.ExpiresAt, sent.Sent, sent.Problem,
             // Not sent: the administrator hands the link over themselves (relative when no public address is set).
-            sent.Sent ? null : link ?? Invitations.PathPrefix + secret));
+            sent.Sent ? null : link ?? AccountLinks.Invite(secret)));
     }
 
     private static async Task<Ok<List<InvitationResponse>>> ListAsync(ShepherdDbContext db, TimeProvider clock, CancellationToken ct)

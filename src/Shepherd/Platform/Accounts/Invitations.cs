@@ -19,8 +19,6 @@ public sealed record InvitationView(Invitation? Invitation, string OrganizationN
 /// </summary>
 public sealed class Invitations(ShepherdDbContext db, UserManager<ShepherdUser> users, TimeProvider clock)
 {
-    public const string PathPrefix = "/invite/";
-
     public static string NewSecret() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Finds the invitation behind a link's secret, in any organization (the link is the only key).</summary>
