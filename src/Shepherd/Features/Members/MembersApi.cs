@@ -31,11 +31,11 @@ public static class MembersApi
         DateTimeOffset? LastSignInAt, DateTimeOffset MemberSince);
 
     private static IQueryable<MemberResponse> Members(ShepherdDbContext db) =>
-        db.Memberships.AsNoTracking().Select(m => new MemberResponse(
+        db.Memberships.AsNoTracking().OrderBy(m => m.User!.Email).Select(m => new MemberResponse(
             m.UserId, m.User!.Email ?? "", m.User.DisplayName, m.Role, m.Pastoral, m.PersonId, m.User.EmailConfirmed, m.User.LastSignInAt, m.CreatedAt));
 
     private static async Task<Ok<List<MemberResponse>>> ListAsync(ShepherdDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await Members(db).OrderBy(m => m.Email).ToListAsync(ct));
+        TypedResults.Ok(await Members(db).ToListAsync(ct));
 
     private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         long userId, MemberRequest request, ShepherdDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
@@ -68,7 +68,7 @@ public static class MembersApi
                 new { role = new { from = InvitationsApi.Camel(from.ToString()), to = InvitationsApi.Camel(role.ToString()) } }, clock);
         }
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(await Members(db).FirstAsync(m => m.UserId == userId, ct));
+        return TypedResults.Ok((await Members(db).ToListAsync(ct)).First(m => m.UserId == userId));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
