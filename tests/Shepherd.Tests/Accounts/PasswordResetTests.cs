@@ -138,7 +138,11 @@ public sealed class PasswordResetTests(MailApp app) : IClassFixture<MailApp>
         closed.Stop();
         var unreachable = new MailSender(Options.Create(new MailOptions
         {
-            Host = "127.0.0.1", Port = port, Security = MailSecurity.None, FromAddress = "a@b.example", PublicUrl = "https://x.example",
+            Host = "127.0.0.1",
+            Port = port,
+            Security = MailSecurity.None,
+            FromAddress = "a@b.example",
+            PublicUrl = "https://x.example",
             Password = "smtp-secret-password",
         }), NullLogger<MailSender>.Instance);
         var result = await new MailHealthCheck(unreachable).CheckHealthAsync(new(), Cancel);
