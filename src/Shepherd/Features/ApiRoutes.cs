@@ -5,6 +5,7 @@ using Shepherd.Features.Campuses;
 using Shepherd.Features.CustomFields;
 using Shepherd.Features.Families;
 using Shepherd.Features.Groups;
+using Shepherd.Features.Members;
 using Shepherd.Features.Notes;
 using Shepherd.Features.People;
 using Shepherd.Features.Privacy;
@@ -36,5 +37,7 @@ public static class ApiRoutes
         v1.MapCustomFieldsApi();
         v1.MapAuditApi();
         v1.MapPrivacyApi();
+        v1.MapInvitationsApi();
+        v1.MapMembersApi();
     }
 }

@@ -7,6 +7,7 @@ using Shepherd.Data.Accounts;
 using Shepherd.Operations.Backups;
 using Shepherd.Operations.Migrations;
 using Shepherd.Platform.Accounts;
+using Shepherd.Platform.Mail;
 using Shepherd.Platform.Security;
 
 namespace Shepherd.Platform;
@@ -38,7 +39,14 @@ public static class ShepherdServices
                 o.Lockout.DefaultLockoutTimeSpan = accounts.LockoutDuration;
             })
             .AddEntityFrameworkStores<ShepherdDbContext>()
+            // Password reset and e-mail confirmation tokens, two-factor codes and recovery codes.
             .AddDefaultTokenProviders();
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = AccountLinkOptions.From(configuration).LinkLifetime);
+        services.AddOptions<AccountLinkOptions>().BindConfiguration(AccountOptions.Section);
+        services.AddScoped<Invitations>();
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section);
+        services.AddSingleton<MailSender>();
+        services.AddSingleton<AccountEmails>();
         services.AddScoped<AdministratorSetup>();
         services.AddScoped<AccountSessions>();
         services.AddSingleton<SessionClaims>();

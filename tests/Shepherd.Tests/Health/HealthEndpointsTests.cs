@@ -115,6 +115,7 @@ public static class MonitoringHealth
         ["jobs"] = ["degradedWhenOverdueHours", "degradedWhenLastRunFailed"],
         ["backups"] = ["maxAgeHours"],
         ["database-integrity"] = ["unhealthyWhenIntegrityCheckFails"],
+        ["mail"] = ["configured"],
     };
 
     public static async Task<JsonObject> MonitoringAsync(HttpClient http, HttpStatusCode expected = HttpStatusCode.OK)

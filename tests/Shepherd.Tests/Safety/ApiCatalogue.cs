@@ -72,6 +72,9 @@ public static partial class ApiCatalogue
 
         ["POST /api/v1/custom-fields"] = _ => new { key = Unique("f").ToLowerInvariant(), label = "Allergies", type = "text" },
         ["PUT /api/v1/custom-fields/{id}"] = _ => new { key = "shirt", label = "T-shirt size", type = "choice", choices = new[] { "S", "M", "L", "XL" } },
+
+        ["POST /api/v1/invitations"] = _ => new { email = $"{Guid.NewGuid():N}@example.org", role = "staff" },
+        ["PUT /api/v1/members/{userId}"] = w => new { role = "viewer", personId = w.AdultId },
     };
 
     /// <summary>The id a route parameter takes in a world: "{id}" by the resource the route names, others by their name.</summary>
@@ -90,6 +93,7 @@ public static partial class ApiCatalogue
                 "notes" => w.NoteId,
                 "badge-types" => w.BadgeTypeId,
                 "custom-fields" => w.CustomFieldId,
+                "invitations" => w.InvitationId,
                 _ => throw new InvalidOperationException($"ApiCatalogue.Resolve does not know the resource of {endpoint}: add it."),
             };
         }
@@ -101,6 +105,7 @@ public static partial class ApiCatalogue
             "serviceId" => w.ServiceId,
             "badgeId" => w.BadgeId,
             "pickupId" => w.PickupId,
+            "userId" => w.UserId,
             _ => throw new InvalidOperationException($"ApiCatalogue.Resolve does not know {{{parameter}}} in {endpoint}: add it."),
         };
     }

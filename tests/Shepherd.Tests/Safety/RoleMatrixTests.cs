@@ -70,6 +70,13 @@ public abstract class RoleMatrixTests<TApp>(TApp app) where TApp : ShepherdApp
         ["POST /api/v1/people/{id}/erase"] = "A",
         ["GET /api/v1/audit"] = "A",
         ["GET /api/v1/audit/export"] = "A",
+        // Members and invitations: administrators only.
+        ["GET /api/v1/members"] = "A",
+        ["PUT /api/v1/members/{userId}"] = "A",
+        ["DELETE /api/v1/members/{userId}"] = "A",
+        ["GET /api/v1/invitations"] = "A",
+        ["POST /api/v1/invitations"] = "A",
+        ["DELETE /api/v1/invitations/{id}"] = "A",
         ["PUT /api/v1/people/{id}/photo"] = "ASL",
 
         // Families: staff's; viewers read.

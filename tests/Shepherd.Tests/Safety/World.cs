@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Shepherd.Data.Accounts;
 using Shepherd.Data.Attendance;
 using Shepherd.Data.Badges;
 using Shepherd.Data.CustomFields;
@@ -17,7 +19,7 @@ namespace Shepherd.Tests.Safety;
 /// </summary>
 public sealed record World(
     ApiClient Api, long CampusId, long AdultId, long ChildId, long FamilyId, long PickupId, long GroupId,
-    long BadgeTypeId, long BadgeId, long ServiceId, long NoteId, long CustomFieldId, string Marker)
+    long BadgeTypeId, long BadgeId, long ServiceId, long NoteId, long CustomFieldId, string Marker, long UserId, long InvitationId)
 {
     public static async Task<World> CreateAsync(ShepherdApp app)
     {
@@ -74,10 +76,20 @@ public sealed record World(
             CheckedInAt = service.StartsAt,
             Method = CheckInMethod.Kiosk,
         });
+        var invitation = new Invitation
+        {
+            Email = $"invited-{marker}@example.org",
+            Role = Data.Accounts.OrganizationRole.Staff,
+            TokenHash = $"hash-{marker}",
+            CreatedAt = service.StartsAt,
+            ExpiresAt = DateTimeOffset.MaxValue.AddDays(-1),
+        };
+        db.Invitations.Add(invitation);
         await db.SaveChangesAsync();
+        var userId = await db.Users.Where(u => u.Email == api.AdminEmail).Select(u => u.Id).SingleAsync();
 
         return new World(api, campus.Id, adult.Id, child.Id, family.Id, pickup.Id, group.Id,
-            badgeType.Id, badge.Id, service.Id, note.Id, field.Id, marker);
+            badgeType.Id, badge.Id, service.Id, note.Id, field.Id, marker, userId, invitation.Id);
     }
 
     private static Person NewPerson(string first, string marker, long campusId)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Shepherd.Platform.Accounts;
+using Shepherd.Platform.Mail;
 
 namespace Shepherd.Operations.Health;
 
@@ -34,7 +35,8 @@ public static class HealthEndpoints
             .AddCheck<ThreadPoolHealthCheck>("thread-pool")
             .AddCheck<JobsHealthCheck>("jobs")
             .AddCheck<BackupsHealthCheck>("backups")
-            .AddCheck<DatabaseIntegrityHealthCheck>("database-integrity");
+            .AddCheck<DatabaseIntegrityHealthCheck>("database-integrity")
+            .AddCheck<MailHealthCheck>("mail");
         return services;
     }
 

@@ -25,6 +25,8 @@ public sealed class AccountModel(AccountSessions accounts, SessionClaims session
 
     public string? Message { get; private set; }
 
+    public bool EmailConfirmed { get; private set; } = true;
+
     public string? Error { get; private set; }
 
     [BindProperty]
@@ -123,6 +125,7 @@ public sealed class AccountModel(AccountSessions accounts, SessionClaims session
         if (User.UserId() is { } userId)
         {
             Memberships = await sessions.MembershipsAsync(userId, cancellationToken);
+            EmailConfirmed = TokenSession || (await CurrentUserAsync())?.EmailConfirmed != false;
         }
     }
 }
