@@ -67,7 +67,9 @@ declare -A url pid
 start() {
   local name=$1; shift
   local cpu=(); ((pin)) && cpu=(taskset -c 0)
-  env Shepherd__DataFolder="$work/$name" Shepherd__Database__Provider=Sqlite Shepherd__Jobs__Enabled=false "$@" \
+  # The per-token API limit is for people and integrations, not for wrk: lifted on both servers alike.
+  env Shepherd__DataFolder="$work/$name" Shepherd__Database__Provider=Sqlite Shepherd__Jobs__Enabled=false \
+    Shepherd__Security__RateLimits__Api__PermitLimit=1000000000 "$@" \
     "${cpu[@]}" dotnet "$work/bin/shepherd.dll" serve --urls http://127.0.0.1:0 >"$work/$name.out" 2>&1 &
   pid[$name]=$!
   pids+=($!)

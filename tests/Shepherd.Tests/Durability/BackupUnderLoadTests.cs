@@ -30,6 +30,8 @@ public abstract partial class BackupUnderLoadTests
         var seededPeople = seeded["people"];
         var log = TestContext.Current.TestOutputHelper;
 
+        // Four writers as fast as they can go, all with one token: far past the per-token API limit meant for people.
+        db.Settings["Shepherd:Security:RateLimits:Api:PermitLimit"] = "1000000";
         await using var serve = await ServeProcess.StartAsync(db.Environment);
         using var api = serve.CreateClient(church.Token);
         var writers = new ApiWriters(api, await ServedChurch.CreateServiceAsync(api));

@@ -215,6 +215,12 @@ public sealed class PasswordSignInTests(WebSqliteApp app) : IClassFixture<WebSql
         using var stranger = await NewOrganizationAsync();
         await second.CreateAsync("/api/v1/people", new { firstName = "Priscilla", lastName = "Corinth" });
         await AddMemberAsync(second.OrganizationId, first.AdminEmail, OrganizationRole.Staff);
+        // They last worked in the first organization, so signing in opens that one.
+        await using (var db = app.Database(first.OrganizationId))
+        {
+            await db.Users.Where(u => u.Email == first.AdminEmail)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.CurrentOrganizationId, first.OrganizationId), Cancel);
+        }
         using var browser = app.Browser();
         await WebForms.SignInWithPasswordAsync(browser, first.AdminEmail, Password);
         (await PeopleNamesAsync(browser)).ShouldNotContain("Priscilla");
