@@ -10,6 +10,7 @@ using Shepherd.Features.Notes;
 using Shepherd.Features.People;
 using Shepherd.Features.Privacy;
 using Shepherd.Features.Services;
+using Shepherd.Features.Tokens;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Security;
 
@@ -39,5 +40,6 @@ public static class ApiRoutes
         v1.MapPrivacyApi();
         v1.MapInvitationsApi();
         v1.MapMembersApi();
+        v1.MapTokensApi();
     }
 }

@@ -75,6 +75,7 @@ public static partial class ApiCatalogue
 
         ["POST /api/v1/invitations"] = _ => new { email = $"{Guid.NewGuid():N}@example.org", role = "staff" },
         ["PUT /api/v1/members/{userId}"] = w => new { role = "viewer", personId = w.AdultId },
+        ["POST /api/v1/tokens"] = _ => new { name = "website sync", scopes = new[] { "read" }, expiresInDays = 30 },
     };
 
     /// <summary>The id a route parameter takes in a world: "{id}" by the resource the route names, others by their name.</summary>
@@ -94,6 +95,7 @@ public static partial class ApiCatalogue
                 "badge-types" => w.BadgeTypeId,
                 "custom-fields" => w.CustomFieldId,
                 "invitations" => w.InvitationId,
+                "tokens" => w.TokenId,
                 _ => throw new InvalidOperationException($"ApiCatalogue.Resolve does not know the resource of {endpoint}: add it."),
             };
         }

@@ -78,6 +78,11 @@ public abstract class RoleMatrixTests<TApp>(TApp app) where TApp : ShepherdApp
         ["POST /api/v1/invitations"] = "A",
         ["DELETE /api/v1/invitations/{id}"] = "A",
         ["PUT /api/v1/people/{id}/photo"] = "ASL",
+        // API tokens: everyone lists their own (what acts in their name); administrators and staff create and revoke
+        // them (staff their own only: another member's token is a 404 to them).
+        ["GET /api/v1/tokens"] = Everyone,
+        ["POST /api/v1/tokens"] = "AS",
+        ["DELETE /api/v1/tokens/{id}"] = "AS",
 
         // Families: staff's; viewers read.
         ["GET /api/v1/families"] = "ASV",

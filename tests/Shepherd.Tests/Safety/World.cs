@@ -19,7 +19,7 @@ namespace Shepherd.Tests.Safety;
 /// </summary>
 public sealed record World(
     ApiClient Api, long CampusId, long AdultId, long ChildId, long FamilyId, long PickupId, long GroupId,
-    long BadgeTypeId, long BadgeId, long ServiceId, long NoteId, long CustomFieldId, string Marker, long UserId, long InvitationId)
+    long BadgeTypeId, long BadgeId, long ServiceId, long NoteId, long CustomFieldId, string Marker, long UserId, long InvitationId, long TokenId)
 {
     public static async Task<World> CreateAsync(ShepherdApp app)
     {
@@ -87,9 +87,12 @@ public sealed record World(
         db.Invitations.Add(invitation);
         await db.SaveChangesAsync();
         var userId = await db.Users.Where(u => u.Email == api.AdminEmail).Select(u => u.Id).SingleAsync();
+        // A spare token of the administrator's, for the token routes to revoke (not the one the world's client uses).
+        var (_, token) = Shepherd.Platform.Accounts.ApiTokenIssuer.Add(db, userId, $"Spare {marker}", ["read"], null, service.StartsAt);
+        await db.SaveChangesAsync();
 
         return new World(api, campus.Id, adult.Id, child.Id, family.Id, pickup.Id, group.Id,
-            badgeType.Id, badge.Id, service.Id, note.Id, field.Id, marker, userId, invitation.Id);
+            badgeType.Id, badge.Id, service.Id, note.Id, field.Id, marker, userId, invitation.Id, token.Id);
     }
 
     private static Person NewPerson(string first, string marker, long campusId)

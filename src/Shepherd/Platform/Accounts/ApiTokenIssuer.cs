@@ -51,19 +51,30 @@ public sealed class ApiTokenIssuer(ShepherdDbContext db, UserManager<ShepherdUse
         }
 
         db.OrganizationId = organization.Id;
+        var (token, _) = Add(db, user.Id, name, scopes, expiresInDays, clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        return new IssuedToken(token, name, email, organization.Name, [.. scopes.Distinct().Order()]);
+    }
+
+    /// <summary>
+    /// Adds a new token of <paramref name="userId"/> to <paramref name="db"/> (its organization) without saving, so it
+    /// commits with the caller's other changes (the API's audit entry). Returns the token text, which is not stored.
+    /// </summary>
+    public static (string Token, ApiToken Row) Add(
+        ShepherdDbContext db, long userId, string name, IEnumerable<string> scopes, int? expiresInDays, DateTimeOffset now)
+    {
         var token = TokenHasher.NewToken();
-        var distinctScopes = scopes.Distinct().Order().ToList();
-        db.ApiTokens.Add(new ApiToken
+        var row = new ApiToken
         {
-            UserId = user.Id,
+            UserId = userId,
             Name = name,
             Prefix = token[..10],
             TokenHash = TokenHasher.Hash(token),
-            Scopes = string.Join(' ', distinctScopes),
-            CreatedAt = clock.GetUtcNow(),
-            ExpiresAt = expiresInDays is { } days ? clock.GetUtcNow().AddDays(days) : null,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        return new IssuedToken(token, name, email, organization.Name, distinctScopes);
+            Scopes = string.Join(' ', scopes.Distinct().Order()),
+            CreatedAt = now,
+            ExpiresAt = expiresInDays is { } days ? now.AddDays(days) : null,
+        };
+        db.ApiTokens.Add(row);
+        return (token, row);
     }
 }

@@ -30,6 +30,9 @@ public enum Permission
     /// <summary>See the organization's members and pending invitations.</summary>
     UsersRead,
     UsersManage,
+    /// <summary>See one's own API tokens (every role: a member may always see what acts in their name).</summary>
+    TokensRead,
+    /// <summary>Create and revoke API tokens (one's own; an administrator revokes any member's).</summary>
     TokensManage,
     AuditRead,
     /// <summary>Export everything held about a person (a read, but of everything: administrators only).</summary>
@@ -62,12 +65,13 @@ public static class Permissions
         {
             Permission.PeopleRead, Permission.PeopleWrite, Permission.ContactDetailsRead, Permission.GroupsRead,
             Permission.ServicesRead, Permission.AttendanceRead, Permission.AttendanceWrite, Permission.CheckIn, Permission.BadgesRead,
+            Permission.TokensRead,
         },
-        [OrganizationRole.CheckInVolunteer] = new HashSet<Permission> { Permission.CheckIn, Permission.ServicesRead },
+        [OrganizationRole.CheckInVolunteer] = new HashSet<Permission> { Permission.CheckIn, Permission.ServicesRead, Permission.TokensRead },
         [OrganizationRole.Viewer] = new HashSet<Permission>
         {
             Permission.PeopleRead, Permission.ContactDetailsRead, Permission.FamiliesRead, Permission.GroupsRead,
-            Permission.ServicesRead, Permission.AttendanceRead, Permission.BadgesRead,
+            Permission.ServicesRead, Permission.AttendanceRead, Permission.BadgesRead, Permission.TokensRead,
         },
     };
 
