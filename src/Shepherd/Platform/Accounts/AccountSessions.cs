@@ -137,9 +137,16 @@ public sealed partial class AccountSessions(
         return new PasswordSignInResult(PasswordSignInOutcome.SignedIn, SessionClaims.Claims(user, membership, SessionClaims.PasswordMethod));
     }
 
-    /// <summary>The session's claims with the user's current security stamp, after this session itself changed it.</summary>
-    public async Task<IReadOnlyList<Claim>?> ReissueAsync(ClaimsPrincipal session, ShepherdUser user, CancellationToken cancellationToken)
+    /// <summary>
+    /// The session's claims with the user's current security stamp (read again), after this session itself changed it;
+    /// null when the session no longer stands (the user is gone).
+    /// </summary>
+    public async Task<IReadOnlyList<Claim>?> ReissueAsync(ClaimsPrincipal session, CancellationToken cancellationToken)
     {
+        if (session.UserId() is not { } userId || await users.FindByIdAsync(userId.ToString(CultureInfo.InvariantCulture)) is not { } user)
+        {
+            return null;
+        }
         var claims = session.Claims.Where(c => c.Type != SessionClaims.StampClaim).Append(new Claim(SessionClaims.StampClaim, user.SecurityStamp ?? "")).ToList();
         return await sessions.RefreshAsync(new ClaimsPrincipal(new ClaimsIdentity(claims, session.Identity?.AuthenticationType)), null, cancellationToken);
     }

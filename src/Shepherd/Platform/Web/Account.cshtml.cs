@@ -83,7 +83,7 @@ public sealed class AccountModel(AccountSessions accounts, SessionClaims session
             return Page();
         }
         // Changing the password changed the security stamp: every other session ends at its next check; this one goes on.
-        await ReissueAsync(cancellationToken);
+        await WebSession.KeepAfterStampChangeAsync(this, accounts, clock, cancellationToken);
         Message = "Your password was changed. Other sessions are signed out.";
         await LoadAsync(cancellationToken);
         return Page();
@@ -96,7 +96,7 @@ public sealed class AccountModel(AccountSessions accounts, SessionClaims session
             return Forbid();
         }
         await users.UpdateSecurityStampAsync(user);
-        await ReissueAsync(cancellationToken);
+        await WebSession.KeepAfterStampChangeAsync(this, accounts, clock, cancellationToken);
         Message = "Every other session is signed out (within a minute on devices in use right now).";
         await LoadAsync(cancellationToken);
         return Page();
@@ -106,17 +106,6 @@ public sealed class AccountModel(AccountSessions accounts, SessionClaims session
 
     private async Task<ShepherdUser?> CurrentUserAsync() =>
         User.UserId() is { } id ? await users.FindByIdAsync(id.ToString(CultureInfo.InvariantCulture)) : null;
-
-    /// <summary>This session takes the new security stamp, so it survives the change that ends the others.</summary>
-    private async Task ReissueAsync(CancellationToken cancellationToken)
-    {
-        var user = await CurrentUserAsync();
-        var claims = user is null ? null : await accounts.ReissueAsync(User, user, cancellationToken);
-        if (claims is not null)
-        {
-            await HttpContext.SignInAsync(WebSession.Scheme, WebSession.Principal(claims, clock.GetUtcNow()));
-        }
-    }
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {

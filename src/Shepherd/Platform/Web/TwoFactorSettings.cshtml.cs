@@ -44,7 +44,7 @@ public sealed class TwoFactorModel(TwoFactor twoFactor, AccountSessions accounts
             Error = "That code is not right. Scan the QR code again or type the key, then enter the six digits the app shows now.";
             return await ShowAsync(user);
         }
-        await ReissueAsync(user, cancellationToken);
+        await WebSession.KeepAfterStampChangeAsync(this, accounts, clock, cancellationToken);
         RecoveryCodes = codes;
         return await ShowAsync(user);
     }
@@ -76,7 +76,7 @@ public sealed class TwoFactorModel(TwoFactor twoFactor, AccountSessions accounts
             return await ShowAsync(user);
         }
         await twoFactor.TurnOffAsync(user, user.Email ?? "the user", Ip, cancellationToken);
-        await ReissueAsync(user, cancellationToken);
+        await WebSession.KeepAfterStampChangeAsync(this, accounts, clock, cancellationToken);
         return await ShowAsync(user);
     }
 
@@ -92,16 +92,6 @@ public sealed class TwoFactorModel(TwoFactor twoFactor, AccountSessions accounts
         var organization = User.FindFirst(ApiScopes.OrganizationClaim)?.Value;
         var memberships = await HttpContext.RequestServices.GetRequiredService<SessionClaims>().MembershipsAsync(user.Id, cancellationToken);
         return memberships.Any(m => m.TwoFactorRequired && m.OrganizationId.ToString(CultureInfo.InvariantCulture) == organization);
-    }
-
-    /// <summary>The change altered the security stamp (other sessions end); this session takes the new one.</summary>
-    private async Task ReissueAsync(ShepherdUser user, CancellationToken cancellationToken)
-    {
-        var fresh = await users.FindByIdAsync(user.Id.ToString(CultureInfo.InvariantCulture));
-        if (fresh is not null && await accounts.ReissueAsync(User, fresh, cancellationToken) is { } claims)
-        {
-            await HttpContext.SignInAsync(WebSession.Scheme, WebSession.Principal(claims, clock.GetUtcNow()));
-        }
     }
 
     private async Task<IActionResult> ShowAsync(ShepherdUser user)

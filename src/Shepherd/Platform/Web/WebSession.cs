@@ -45,6 +45,18 @@ public static partial class WebSession
         return page.LocalRedirect(destination);
     }
 
+    /// <summary>
+    /// This session takes the user's new security stamp after it changed it itself (password, two-factor, sign out
+    /// everywhere), so it survives the change that ends every other session.
+    /// </summary>
+    public static async Task KeepAfterStampChangeAsync(PageModel page, AccountSessions accounts, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await accounts.ReissueAsync(page.User, cancellationToken) is { } claims)
+        {
+            await page.HttpContext.SignInAsync(Scheme, Principal(claims, clock.GetUtcNow()));
+        }
+    }
+
     public static void Configure(CookieAuthenticationOptions options, WebSessionOptions session)
     {
         options.Cookie.Name = CookieName;
