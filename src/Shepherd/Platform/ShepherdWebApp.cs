@@ -6,6 +6,7 @@ using Scalar.AspNetCore;
 using Serilog;
 using Shepherd.Data;
 using Shepherd.Features;
+using Shepherd.Features.Organizations;
 using Shepherd.Operations.Backups;
 using Shepherd.Operations.Health;
 using Shepherd.Operations.Jobs;
@@ -58,6 +59,7 @@ public static class ShepherdWebApp
         builder.Services.AddShepherdMonitoring(builder.Configuration);
 
         builder.Services.AddSingleton<RecentTokenValidations>();
+        builder.Services.AddSingleton<OrganizationProvisioning>();
         builder.Services.AddShepherdWebUi(builder.Configuration);
         // Security: headers, rate limits, request size limits, forwarded headers (Platform/Security).
         builder.Services.AddShepherdSecurity();
@@ -106,6 +108,7 @@ public static class ShepherdWebApp
             .WithSecurityHeadersPolicy(SecurityHeaders.ApiReferencePolicy);
         app.MapShepherdHealth();
         app.MapBackupEndpoints();
+        app.MapOrganizationsApi();
         app.MapShepherdMetrics();
         app.MapShepherdMonitoring();
         app.MapShepherdApi();

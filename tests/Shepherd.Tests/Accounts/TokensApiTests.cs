@@ -127,9 +127,10 @@ public abstract class TokensApiTests<TApp>(TApp app) where TApp : ShepherdApp
     }
 
     [Fact]
-    public async Task Nobody_grants_a_scope_they_do_not_hold_and_monitoring_only_an_administrator_grants()
+    public async Task Nobody_grants_a_scope_they_do_not_hold_and_monitoring_only_a_platform_administrator_grants()
     {
-        using var admin = await app.NewOrganizationAsync();
+        using var admin = await app.NewOrganizationAsync(platformAdministrator: true);
+        using var churchAdmin = await app.NewMemberAsync(admin.OrganizationId, OrganizationRole.Administrator);
         using var readOnly = await app.NewMemberAsync(admin.OrganizationId, OrganizationRole.Administrator, scopes: [ApiScopes.Read]);
         using var writeOnly = await app.NewMemberAsync(admin.OrganizationId, OrganizationRole.Administrator, scopes: [ApiScopes.Write]);
         using var staff = await app.NewMemberAsync(admin.OrganizationId, OrganizationRole.Staff);
@@ -140,6 +141,8 @@ public abstract class TokensApiTests<TApp>(TApp app) where TApp : ShepherdApp
         (await (await writeOnly.PostAsync("/api/v1/tokens", new { name = "Escalate", scopes = ReadOnly })).ShouldBeValidationProblemAsync("scopes"))
             .ToJsonString().ShouldContain("read");
         await (await staff.PostAsync("/api/v1/tokens", new { name = "Metrics", scopes = MonitoringOnly })).ShouldBeValidationProblemAsync("scopes");
+        (await (await churchAdmin.PostAsync("/api/v1/tokens", new { name = "Metrics", scopes = MonitoringOnly })).ShouldBeValidationProblemAsync("scopes"))
+            .ToJsonString().ShouldContain("platform administrator", customMessage: "monitoring shows every organization on the instance");
         foreach (var scopes in new[] { Array.Empty<string>(), ["admin"], ["READ"], ["read", "root"] })
         {
             await (await admin.PostAsync("/api/v1/tokens", new { name = "Odd scopes", scopes })).ShouldBeValidationProblemAsync("scopes");
@@ -234,7 +237,7 @@ public sealed class TokensPageTests(WebSqliteApp app) : IClassFixture<WebSqliteA
         }
 
         var page = await browser.GetStringAsync(TokensModel.Path, Cancel);
-        page.ShouldContain("value=\"monitoring\"", customMessage: "an administrator may grant monitoring");
+        page.ShouldNotContain("value=\"monitoring\"", customMessage: "monitoring describes the whole instance: only platform administrators grant it");
         using var created = await browser.PostAsync(TokensModel.Path + "?handler=Create", WebForms.Form(page, new()
         {
             ["Name"] = "<script>alert(1)</script>",

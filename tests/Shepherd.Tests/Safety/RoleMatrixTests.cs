@@ -49,6 +49,8 @@ public abstract class RoleMatrixTests<TApp>(TApp app) where TApp : ShepherdApp
         ["POST /api/operations/backups"] = Nobody,
         ["GET /api/operations/backups/{name}"] = Nobody,
         ["POST /api/operations/backups/{name}/verify"] = Nobody,
+        ["GET /api/platform/organizations"] = Nobody,
+        ["POST /api/platform/organizations"] = Nobody,
 
         // Campuses: everyone who works with services reads them; only administrators change settings.
         ["GET /api/v1/campuses"] = Everyone,

@@ -140,7 +140,7 @@ public static class AuditApi
         await json.FlushAsync(ct);
     }
 
-    private static AuditEntryResponse Response(AuditEntry e) => new(
+    internal static AuditEntryResponse Response(AuditEntry e) => new(
         e.Id, e.At, e.ActorUserId, e.Actor, e.Action, e.EntityType, e.EntityId,
         e.Changes is null ? null : ParseChanges(e.Changes), e.IpAddress);
 
@@ -158,7 +158,7 @@ public static class AuditApi
     }
 
     /// <summary>The tenant filter scopes every query to the caller's organization; these narrow it further.</summary>
-    private static ValidationProblem? Filter(ShepherdDbContext db, AuditQuery query, out IQueryable<AuditEntry> filtered)
+    internal static ValidationProblem? Filter(ShepherdDbContext db, AuditQuery query, out IQueryable<AuditEntry> filtered)
     {
         filtered = db.AuditEntries.AsNoTracking();
         var errors = new Dictionary<string, string[]>();

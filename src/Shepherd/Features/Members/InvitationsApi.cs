@@ -74,8 +74,20 @@ public static class InvitationsApi
             return ApiResults.Conflict($"{email} is already a member of this organization. Change their role with PUT /api/v1/members/{{userId}}.");
         }
 
+        var (invitation, secret) = await IssueAsync(db, email, role!.Value, http.User.UserId(), links.Value.InvitationLifetime, clock, ct);
+        var organization = await db.Organizations.Where(o => o.Id == invitation.OrganizationId).Select(o => o.Name).FirstAsync(ct);
+        var created = await SendAsync(emails, invitation, secret, organization, http.User.DisplayName(), ct);
+        return TypedResults.Created($"/api/v1/invitations/{invitation.Id.ToString(CultureInfo.InvariantCulture)}", created);
+    }
+
+    /// <summary>
+    /// Saves an invitation to <paramref name="db"/>'s organization and its audit entry; a pending one to the same address
+    /// is revoked, so only the newest link works. Returns the secret of the link, which is stored only hashed.
+    /// </summary>
+    public static async Task<(Invitation Invitation, string Secret)> IssueAsync(
+        ShepherdDbContext db, string email, OrganizationRole role, long? invitedBy, TimeSpan lifetime, TimeProvider clock, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
-        // A new invitation to the same address replaces a pending one: only the newest link works.
         foreach (var pending in await db.Invitations.Where(i => i.Email == email && i.AcceptedAt == null && i.RevokedAt == null).ToListAsync(ct))
         {
             pending.RevokedAt = now;
@@ -84,26 +96,31 @@ public static class InvitationsApi
         var invitation = new Invitation
         {
             Email = email,
-            Role = role!.Value,
+            Role = role,
             TokenHash = TokenHasher.Hash(secret),
-            InvitedByUserId = http.User.UserId(),
+            InvitedByUserId = invitedBy,
             CreatedAt = now,
-            ExpiresAt = now + links.Value.InvitationLifetime,
+            ExpiresAt = now + lifetime,
         };
         db.Invitations.Add(invitation);
         await db.SaveChangesAsync(ct);
-        AuditLog.Add(db, AuditAction.MemberInvited, nameof(Invitation), invitation.Id.ToString(CultureInfo.InvariantCulture), new { email, role = Camel(role.Value.ToString()) });
+        AuditLog.Add(db, AuditAction.MemberInvited, nameof(Invitation), invitation.Id.ToString(CultureInfo.InvariantCulture), new { email, role = Camel(role.ToString()) });
         await db.SaveChangesAsync(ct);
+        return (invitation, secret);
+    }
 
-        var organization = await db.Organizations.Where(o => o.Id == invitation.OrganizationId).Select(o => o.Name).FirstAsync(ct);
+    /// <summary>E-mails the invitation; when that is not possible the link comes back for the inviter to pass on (shown once).</summary>
+    public static async Task<CreatedInvitation> SendAsync(
+        AccountEmails emails, Invitation invitation, string secret, string organization, string invitedBy, CancellationToken ct)
+    {
         var link = emails.Link(AccountLinks.Invite(secret));
         var sent = link is null
             ? MailResult.Failed(emails.Problem ?? "Shepherd:Mail:PublicUrl is not set.")
-            : await emails.SendInvitationAsync(email, organization, Describe(role.Value), http.User.DisplayName(), link, invitation.ExpiresAt, ct);
-        return TypedResults.Created($"/api/v1/invitations/{invitation.Id.ToString(CultureInfo.InvariantCulture)}", new CreatedInvitation(
-            invitation.Id, email, invitation.Role, invitation.ExpiresAt, sent.Sent, sent.Problem,
-            // Not sent: the administrator hands the link over themselves (relative when no public address is set).
-            sent.Sent ? null : link ?? AccountLinks.Invite(secret)));
+            : await emails.SendInvitationAsync(invitation.Email, organization, Describe(invitation.Role), invitedBy, link, invitation.ExpiresAt, ct);
+        return new CreatedInvitation(
+            invitation.Id, invitation.Email, invitation.Role, invitation.ExpiresAt, sent.Sent, sent.Problem,
+            // Not sent: the inviter hands the link over themselves (relative when no public address is set).
+            sent.Sent ? null : link ?? AccountLinks.Invite(secret));
     }
 
     private static async Task<Ok<List<InvitationResponse>>> ListAsync(ShepherdDbContext db, TimeProvider clock, CancellationToken ct)

@@ -97,7 +97,7 @@ public static class TokensApi
         }
         else if (scopes.Where(s => !MayGrant(caller, s)).Distinct().ToList() is { Count: > 0 } refused)
         {
-            errors["scopes"] = [$"You may not grant {string.Join(" and ", refused)}: a token gets at most the scopes of whoever creates it, and monitoring only from an administrator."];
+            errors["scopes"] = [$"You may not grant {string.Join(" and ", refused)}: a token gets at most the scopes of whoever creates it, and monitoring only from a platform administrator."];
         }
         if (request.ExpiresInDays is < 1 or > MaxExpiresInDays)
         {
@@ -106,11 +106,13 @@ public static class TokensApi
         return errors;
     }
 
-    /// <summary>Read and write: when the caller holds them (a session holds both). Monitoring: administrators and platform administrators.</summary>
+    /// <summary>
+    /// Read and write: when the caller holds them (a session holds both). Monitoring: platform administrators only, since
+    /// health, metrics and the Operations page describe the whole instance, every organization on it, not the caller's own.
+    /// </summary>
     public static bool MayGrant(ClaimsPrincipal caller, string scope) => scope switch
     {
-        ApiScopes.Monitoring => caller.Role() == OrganizationRole.Administrator
-            || caller.HasClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator),
+        ApiScopes.Monitoring => caller.HasClaim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator),
         _ => caller.HasClaim(ApiScopes.ClaimType, scope),
     };
 
