@@ -114,7 +114,9 @@ public sealed class OrganizationsTests(MailApp app) : IClassFixture<MailApp>
 
         using (var refused = await browser.PostAsync(OrganizationsPageModel.Path, WebForms.Form(page, new()
         {
-            ["Name"] = "<b>Bold</b>", ["AdministratorEmail"] = "nobody", ["TimeZone"] = "UTC",
+            ["Name"] = "<b>Bold</b>",
+            ["AdministratorEmail"] = "nobody",
+            ["TimeZone"] = "UTC",
         }), Cancel))
         {
             var html = await refused.Content.ReadAsStringAsync(Cancel);
@@ -127,7 +129,9 @@ public sealed class OrganizationsTests(MailApp app) : IClassFixture<MailApp>
         var pastor = $"page-{Guid.NewGuid():N}@example.org";
         using var created = await browser.PostAsync(OrganizationsPageModel.Path, WebForms.Form(page, new()
         {
-            ["Name"] = name, ["AdministratorEmail"] = pastor, ["TimeZone"] = "America/Chicago",
+            ["Name"] = name,
+            ["AdministratorEmail"] = pastor,
+            ["TimeZone"] = "America/Chicago",
         }), Cancel);
         var result = await created.Content.ReadAsStringAsync(Cancel);
         result.ShouldContain("id=\"organization-created\"");
