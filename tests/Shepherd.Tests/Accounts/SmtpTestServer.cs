@@ -52,6 +52,20 @@ public sealed partial class SmtpTestServer : IAsyncDisposable
     public IReadOnlyList<MimeMessage> To(string to) =>
         [.. Received.Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)))];
 
+    /// <summary>
+    /// Waits (at most 10 s) until a message to <paramref name="to"/> has arrived, for mail Shepherd sends in the
+    /// background (password reset links), then returns it as <see cref="Single"/> does.
+    /// </summary>
+    public async Task<(MimeMessage Message, string Link)> SingleAsync(string to)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10);
+        while (To(to).Count == 0 && TimeProvider.System.GetUtcNow() < deadline)
+        {
+            await Task.Delay(20);
+        }
+        return Single(to);
+    }
+
     /// <summary>The one message to <paramref name="to"/>, and the path and query of the Shepherd link in its text.</summary>
     public (MimeMessage Message, string Link) Single(string to)
     {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Shepherd.Platform.Mail;
 
 /// <summary>The account messages Shepherd sends (reset, confirmation, invitation), with links under Shepherd:Mail:PublicUrl.</summary>
-public sealed class AccountEmails(MailSender mail, IOptions<MailOptions> options)
+public sealed class AccountEmails(MailSender mail, MailOutbox outbox, IOptions<MailOptions> options)
 {
     /// <summary>Why no account e-mail can be sent from this server, or null.</summary>
     public string? Problem => mail.Problem;
@@ -13,10 +13,11 @@ public sealed class AccountEmails(MailSender mail, IOptions<MailOptions> options
     public string? Link(string pathAndQuery) =>
         Uri.TryCreate(options.Value.PublicUrl, UriKind.Absolute, out var root) ? root.ToString().TrimEnd('/') + pathAndQuery : null;
 
-    public Task<MailResult> SendPasswordResetAsync(string to, string link, TimeSpan lifetime, CancellationToken cancellationToken) =>
-        SendAsync(to, "Reset your Shepherd password",
+    /// <summary>Queued, not sent: the page answers at once whether or not the address has an account (<see cref="MailOutbox"/>).</summary>
+    public bool QueuePasswordReset(string to, string link, TimeSpan lifetime) =>
+        outbox.Enqueue(Compose(to, "Reset your Shepherd password",
             $"Someone (we hope you) asked to reset the password of your Shepherd account. Choose a new password here within {Describe(lifetime)}:",
-            link, "If you did not ask, ignore this message: your password stays as it is.", cancellationToken);
+            link, "If you did not ask, ignore this message: your password stays as it is."));
 
     public Task<MailResult> SendConfirmationAsync(string to, string link, TimeSpan lifetime, CancellationToken cancellationToken) =>
         SendAsync(to, "Confirm your e-mail address for Shepherd",
@@ -29,11 +30,14 @@ public sealed class AccountEmails(MailSender mail, IOptions<MailOptions> options
             $"{invitedBy} invites you to join {organization} on Shepherd as {role}. Accept here before {expiresAt:yyyy-MM-dd HH:mm} UTC:",
             link, "If you do not expect this invitation, ignore this message.", cancellationToken);
 
-    private Task<MailResult> SendAsync(string to, string subject, string intro, string link, string outro, CancellationToken cancellationToken)
+    private Task<MailResult> SendAsync(string to, string subject, string intro, string link, string outro, CancellationToken cancellationToken) =>
+        mail.SendAsync(Compose(to, subject, intro, link, outro), cancellationToken);
+
+    private static OutgoingMail Compose(string to, string subject, string intro, string link, string outro)
     {
         var text = $"{intro}\n\n{link}\n\n{outro}\n";
         var html = $"<p>{WebUtility.HtmlEncode(intro)}</p>\n<p><a href=\"{WebUtility.HtmlEncode(link)}\">{WebUtility.HtmlEncode(link)}</a></p>\n<p>{WebUtility.HtmlEncode(outro)}</p>\n";
-        return mail.SendAsync(new OutgoingMail(to, subject, text, html), cancellationToken);
+        return new OutgoingMail(to, subject, text, html);
     }
 
     private static string Describe(TimeSpan lifetime) =>

@@ -53,8 +53,9 @@ public sealed class ForgotPasswordModel(UserManager<ShepherdUser> users, Account
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
             var link = emails.Link(AccountLinks.Reset(user.Id, token))!;
-            // A failure is logged by the sender; telling the visitor would say the address has an account.
-            await emails.SendPasswordResetAsync(user.Email!, link, links.Value.LinkLifetime, cancellationToken);
+            // Queued, so the answer comes as fast as for an unknown address; a failure is logged by the sender (telling
+            // the visitor would say the address has an account).
+            emails.QueuePasswordReset(user.Email!, link, links.Value.LinkLifetime);
         }
         Message = SentMessage;
         return Page();

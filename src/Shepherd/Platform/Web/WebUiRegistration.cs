@@ -18,6 +18,7 @@ public static class WebUiRegistration
         services.AddOptions<WebSessionOptions>().BindConfiguration(WebSessionOptions.Section);
         services.AddSingleton<FirstRunSetup>();
         services.AddHostedService<FirstRunAnnouncement>();
+        services.AddHostedService<Mail.MailOutboxSender>();
         services.AddAuthentication(WebSchemeSelector.Scheme)
             .AddPolicyScheme(WebSchemeSelector.Scheme, "Bearer token or browser session", o => o.ForwardDefaultSelector = WebSchemeSelector.Select)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
