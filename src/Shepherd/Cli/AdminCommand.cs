@@ -55,7 +55,7 @@ public sealed class AdminCommand : Command
                 : $"Added administrator {created.Email} to organization '{created.OrganizationName}' (id {created.OrganizationId}).");
             if (created.PlatformAdministrator)
             {
-                Console.WriteLine($"{created.Email} is a platform administrator: their tokens can also list, download, create and verify backups (/api/operations/backups).");
+                Console.WriteLine($"{created.Email} is a platform administrator: they also manage backups (/api/operations/backups), organizations (/platform/organizations) and monitoring tokens.");
             }
             Console.WriteLine($"Next: `shepherd admin token --email {created.Email} --name <name>` prints an API token.");
             return 0;

@@ -1,6 +1,7 @@
 using Shepherd.Features.Attendance;
 using Shepherd.Features.Audit;
 using Shepherd.Features.Badges;
+using Shepherd.Features.CheckIn;
 using Shepherd.Features.Campuses;
 using Shepherd.Features.CustomFields;
 using Shepherd.Features.Families;
@@ -33,6 +34,7 @@ public static class ApiRoutes
         v1.MapGroupsApi();
         v1.MapServicesApi();
         v1.MapAttendanceApi();
+        v1.MapCheckInSearchApi();
         v1.MapNotesApi();
         v1.MapBadgesApi();
         v1.MapCustomFieldsApi();

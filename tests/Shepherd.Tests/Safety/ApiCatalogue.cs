@@ -113,7 +113,14 @@ public static partial class ApiCatalogue
     }
 
     public static string Url(ApiEndpoint endpoint, World pathOwner) =>
-        endpoint.Parameters.Aggregate(endpoint.Pattern, (url, p) => url.Replace($"{{{p}}}", Resolve(endpoint, p, pathOwner).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        endpoint.Parameters.Aggregate(endpoint.Pattern, (url, p) => url.Replace($"{{{p}}}", Resolve(endpoint, p, pathOwner).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))
+        + (Queries.TryGetValue(endpoint.Key, out var query) ? query(pathOwner) : "");
+
+    /// <summary>The query string of endpoints that need one to answer (a search term), finding the world's own records.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<World, string>> Queries = new Dictionary<string, Func<World, string>>
+    {
+        ["GET /api/v1/checkin/families"] = w => $"?q={Uri.EscapeDataString(w.Marker)}",
+    };
 
     /// <summary>Every endpoint the running app maps under /api/v1.</summary>
     public static IReadOnlyList<ApiEndpoint> Discover(ShepherdApp app) =>

@@ -122,6 +122,7 @@ public abstract class RoleMatrixTests<TApp>(TApp app) where TApp : ShepherdApp
         // Attendance: the kiosk checks in and out and reads nothing; leaders record their groups' attendance.
         ["GET /api/v1/services/{serviceId}/attendance"] = "ASLV",
         ["POST /api/v1/services/{serviceId}/attendance"] = "ASLC",
+        ["GET /api/v1/checkin/families"] = "ASLC",
         ["POST /api/v1/services/{serviceId}/attendance/bulk"] = "ASL",
         ["POST /api/v1/services/{serviceId}/attendance/{personId}/checkout"] = "ASLC",
         ["DELETE /api/v1/services/{serviceId}/attendance/{personId}"] = "ASL",

@@ -21,6 +21,8 @@ public enum Permission
     AttendanceWrite,
     /// <summary>The kiosk's work: check a person in to a service and out again.</summary>
     CheckIn,
+    /// <summary>The kiosk's family search: names, family roles, ages and pickups' names, never contact details.</summary>
+    CheckInSearch,
     NotesRead,
     NotesWrite,
     BadgesRead,
@@ -64,10 +66,13 @@ public static class Permissions
         [OrganizationRole.GroupLeader] = new HashSet<Permission>
         {
             Permission.PeopleRead, Permission.PeopleWrite, Permission.ContactDetailsRead, Permission.GroupsRead,
-            Permission.ServicesRead, Permission.AttendanceRead, Permission.AttendanceWrite, Permission.CheckIn, Permission.BadgesRead,
+            Permission.ServicesRead, Permission.AttendanceRead, Permission.AttendanceWrite, Permission.CheckIn, Permission.CheckInSearch, Permission.BadgesRead,
             Permission.TokensRead,
         },
-        [OrganizationRole.CheckInVolunteer] = new HashSet<Permission> { Permission.CheckIn, Permission.ServicesRead, Permission.TokensRead },
+        [OrganizationRole.CheckInVolunteer] = new HashSet<Permission>
+        {
+            Permission.CheckIn, Permission.CheckInSearch, Permission.ServicesRead, Permission.TokensRead,
+        },
         [OrganizationRole.Viewer] = new HashSet<Permission>
         {
             Permission.PeopleRead, Permission.ContactDetailsRead, Permission.FamiliesRead, Permission.GroupsRead,
