@@ -1,8 +1,8 @@
 using Shepherd.Features.Attendance;
 using Shepherd.Features.Audit;
 using Shepherd.Features.Badges;
-using Shepherd.Features.CheckIn;
 using Shepherd.Features.Campuses;
+using Shepherd.Features.CheckIn;
 using Shepherd.Features.CustomFields;
 using Shepherd.Features.Families;
 using Shepherd.Features.Groups;

@@ -18,7 +18,10 @@ public abstract class CheckInSearchApiTests<TApp>(TApp app) where TApp : Shepher
     private static async Task<long> PersonAsync(ApiClient api, string first, string last, string? birthDate = null, string? phone = null, string? preferred = null) =>
         (await api.CreateAsync("/api/v1/people", new
         {
-            firstName = first, lastName = last, preferredName = preferred, birthDate,
+            firstName = first,
+            lastName = last,
+            preferredName = preferred,
+            birthDate,
             emails = phone is null ? null : new[] { new { address = $"{first.ToLowerInvariant()}@example.org" } },
             phones = phone is null ? null : new[] { new { number = phone } },
         }))["id"]!.GetValue<long>();
