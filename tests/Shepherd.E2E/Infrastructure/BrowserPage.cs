@@ -32,7 +32,14 @@ public sealed class BrowserPage : IAsyncDisposable
         {
             if (message.Type == "error")
             {
-                _problems.Enqueue($"console error on {page.Url}: {message.Text}");
+                _problems.Enqueue($"console error on {page.Url}: {message.Text} ({message.Location})");
+            }
+        };
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                _problems.Enqueue($"{response.Status} for {response.Request.Method} {response.Url} (a subresource or a page)");
             }
         };
         page.PageError += (_, error) => _problems.Enqueue($"script error on {page.Url}: {error}");
@@ -84,10 +91,14 @@ public sealed class BrowserPage : IAsyncDisposable
     /// <summary>Fails when the page so far logged a console error, threw, or broke its Content-Security-Policy.</summary>
     public async Task AssertNoProblemsAsync()
     {
-        // Bindings are delivered in order: once this call returns, every earlier violation report has arrived.
-        await Page.EvaluateAsync($"() => window.{Binding}(null)");
+        await FlushAsync();
         Problems.ShouldBeEmpty();
     }
+
+    /// <summary>Waits until the violations the current document reported so far are in <see cref="Problems"/>.</summary>
+    public async Task FlushAsync() =>
+        // Bindings are delivered in order: once this call returns, every earlier violation report has arrived.
+        await Page.EvaluateAsync($"() => window.{Binding}(null)");
 
     /// <summary>Runs axe on the page as it is now and fails on any serious or critical violation.</summary>
     public async Task AssertAccessibleAsync()

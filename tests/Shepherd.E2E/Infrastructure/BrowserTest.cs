@@ -46,6 +46,13 @@ public abstract class BrowserTest(Chromium chromium, ShepherdServer server) : IA
         return browser;
     }
 
+    /// <summary>Presses the header's Sign out button and waits for the sign-in page.</summary>
+    protected static async Task SignOutAsync(BrowserPage browser)
+    {
+        await browser.Page.Locator("header.site").GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
+        await browser.ShouldBeAtAsync("/signin");
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var page in _pages)
