@@ -38,10 +38,6 @@ public partial class ShepherdServer : IAsyncLifetime
         Settings["Shepherd:DataFolder"] = _folder;
         Settings["Shepherd:Database:Provider"] = "Sqlite";
         Settings["Shepherd:Accounts:LockoutAttempts"] = LockoutAttempts.ToString(CultureInfo.InvariantCulture);
-        Settings["Shepherd:Mail:Host"] = "127.0.0.1";
-        Settings["Shepherd:Mail:Security"] = "None";
-        Settings["Shepherd:Mail:FromAddress"] = "shepherd@church.example";
-        Settings["Shepherd:Mail:PublicUrl"] = "https://shepherd.church.example/";
         // Every test signs in from 127.0.0.1: the per-address limits would otherwise refuse the later tests.
         Settings["Shepherd:Security:RateLimits:SignIn:PermitLimit"] = "1000";
         Settings["Shepherd:Security:RateLimits:PasswordReset:PermitLimit"] = "1000";
@@ -59,7 +55,10 @@ public partial class ShepherdServer : IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         Smtp = await SmtpTestServer.StartAsync();
-        Settings["Shepherd:Mail:Port"] = Smtp.Port.ToString(CultureInfo.InvariantCulture);
+        foreach (var (key, value) in Smtp.ShepherdSettings)
+        {
+            Settings[key] = value;
+        }
         // SQLite migrates itself when serve starts.
         _serve = await ServeProcess.StartAsync(Settings.ToDictionary(kv => kv.Key.Replace(":", "__", StringComparison.Ordinal), kv => kv.Value));
     }

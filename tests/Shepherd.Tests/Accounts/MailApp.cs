@@ -7,10 +7,6 @@ public class MailApp : Infrastructure.SqliteApp
 
     public MailApp()
     {
-        Settings["Shepherd:Mail:Host"] = "127.0.0.1";
-        Settings["Shepherd:Mail:Security"] = "None";
-        Settings["Shepherd:Mail:FromAddress"] = "shepherd@church.example";
-        Settings["Shepherd:Mail:PublicUrl"] = "https://shepherd.church.example/";
         Settings["Shepherd:Web:SessionRevalidation"] = "00:00:00";
         Settings["Shepherd:Security:RateLimits:SignIn:PermitLimit"] = "1000";
         Settings["Shepherd:Security:RateLimits:PasswordReset:PermitLimit"] = "1000";
@@ -20,7 +16,10 @@ public class MailApp : Infrastructure.SqliteApp
     {
         await base.InitializeAsync();
         Smtp = await SmtpTestServer.StartAsync();
-        Settings["Shepherd:Mail:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in Smtp.ShepherdSettings)
+        {
+            Settings[key] = value;
+        }
     }
 
     /// <summary>A browser: keeps cookies, does not follow redirects.</summary>

@@ -48,6 +48,16 @@ public sealed partial class SmtpTestServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>The Shepherd:Mail settings that send Shepherd's mail here (links name a made-up public address).</summary>
+    public IReadOnlyDictionary<string, string?> ShepherdSettings => new Dictionary<string, string?>
+    {
+        ["Shepherd:Mail:Host"] = "127.0.0.1",
+        ["Shepherd:Mail:Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Shepherd:Mail:Security"] = "None",
+        ["Shepherd:Mail:FromAddress"] = "shepherd@church.example",
+        ["Shepherd:Mail:PublicUrl"] = "https://shepherd.church.example/",
+    };
+
     /// <summary>The messages sent to <paramref name="to"/> so far.</summary>
     public IReadOnlyList<MimeMessage> To(string to) =>
         [.. Received.Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)))];
