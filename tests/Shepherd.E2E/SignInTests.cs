@@ -75,11 +75,11 @@ public sealed partial class SignInTests(Chromium chromium, ChurchServer server) 
         var key = (await browser.Page.Locator("#shared-key").InnerTextAsync()).Trim();
         key.ShouldNotBeNullOrWhiteSpace();
         await browser.Page.GetByLabel("Code from the app").FillAsync("000000");
-        await browser.Page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in" }).ClickAsync();
+        await browser.SubmitAsync("Turn on two-factor sign-in");
         (await browser.AlertAsync()).ShouldNotBeNullOrWhiteSpace();
 
         await browser.Page.GetByLabel("Code from the app").FillAsync(Totp.Code(key, TimeProvider.System.GetUtcNow()));
-        await browser.Page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in" }).ClickAsync();
+        await browser.SubmitAsync("Turn on two-factor sign-in");
 
         await browser.Page.GetByRole(AriaRole.Heading, new() { Name = "Your recovery codes" }).WaitForAsync();
         (await browser.Page.Locator("#twofactor-status").InnerTextAsync()).ShouldContain("on");
@@ -123,7 +123,7 @@ public sealed partial class SignInTests(Chromium chromium, ChurchServer server) 
         await browser.Page.GetByRole(AriaRole.Link, new() { Name = "Forgot your password?" }).ClickAsync();
         await browser.ShouldBeAtAsync("/account/forgot");
         await browser.Page.GetByLabel("E-mail address").FillAsync(member.Email);
-        await browser.Page.GetByRole(AriaRole.Button, new() { Name = "Send the link" }).ClickAsync();
+        await browser.SubmitAsync("Send the link");
         await browser.Page.GetByRole(AriaRole.Status).WaitForAsync();
 
         var link = await MailedLinkAsync(member.Email);
@@ -132,7 +132,7 @@ public sealed partial class SignInTests(Chromium chromium, ChurchServer server) 
         const string newPassword = "a brand new passphrase";
         await reset.Page.GetByLabel("New password (at least 10 characters)").FillAsync(newPassword);
         await reset.Page.GetByLabel("New password again").FillAsync(newPassword);
-        await reset.Page.GetByRole(AriaRole.Button, new() { Name = "Set the new password" }).ClickAsync();
+        await reset.SubmitAsync("Set the new password");
         (await reset.Page.GetByRole(AriaRole.Status).InnerTextAsync()).ShouldStartWith("Your password was changed");
         await reset.AssertNoProblemsAsync();
 
@@ -155,8 +155,7 @@ public sealed partial class SignInTests(Chromium chromium, ChurchServer server) 
     private static async Task EnterCodeAsync(BrowserPage browser, string code)
     {
         await browser.Page.GetByLabel("Code", new() { Exact = true }).FillAsync(code);
-        await browser.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await browser.Page.WaitForLoadStateAsync();
+        await browser.SubmitAsync("Sign in");
     }
 
     private async Task<string> MailedLinkAsync(string to)

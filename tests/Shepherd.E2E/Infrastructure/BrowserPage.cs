@@ -56,8 +56,8 @@ public sealed class BrowserPage : IAsyncDisposable
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString() });
         // Bounded waits: a missing element fails the test in seconds, not at the runner's timeout.
-        context.SetDefaultTimeout(15_000);
-        context.SetDefaultNavigationTimeout(20_000);
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
         var problems = new ConcurrentQueue<string>();
         await context.ExposeFunctionAsync(Binding, (string? violation) =>
         {
@@ -77,6 +77,29 @@ public sealed class BrowserPage : IAsyncDisposable
         response.ShouldNotBeNull();
         response.Ok.ShouldBeTrue($"GET {path}: {response.Status}");
     }
+
+    /// <summary>
+    /// Presses a form's button and waits until the answer page has loaded (forms post and redirect; no script runs), so
+    /// the next step acts on the new page and not on the one being left.
+    /// </summary>
+    public async Task SubmitAsync(ILocator button)
+    {
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLoad(object? sender, IPage page) => loaded.TrySetResult();
+        Page.Load += OnLoad;
+        try
+        {
+            await button.ClickAsync();
+            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Page.Load -= OnLoad;
+        }
+    }
+
+    /// <summary>Presses the button named <paramref name="name"/> (exactly) and waits for the answer page.</summary>
+    public Task SubmitAsync(string name) => SubmitAsync(Page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true }));
 
     /// <summary>The page's path, e.g. /account.</summary>
     public string Path => new Uri(Page.Url).AbsolutePath;

@@ -34,7 +34,7 @@ public abstract class BrowserTest(Chromium chromium, ShepherdServer server) : IA
         var form = browser.Page.Locator("#password-form");
         await form.GetByLabel("E-mail address").FillAsync(email);
         await form.GetByLabel("Password").FillAsync(password);
-        await form.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await browser.SubmitAsync(form.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }));
     }
 
     /// <summary>A new page already signed in as <paramref name="account"/> (a user without two-factor sign-in), showing /account.</summary>
@@ -49,7 +49,7 @@ public abstract class BrowserTest(Chromium chromium, ShepherdServer server) : IA
     /// <summary>Presses the header's Sign out button and waits for the sign-in page.</summary>
     protected static async Task SignOutAsync(BrowserPage browser)
     {
-        await browser.Page.Locator("header.site").GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
+        await browser.SubmitAsync(browser.Page.Locator("header.site").GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }));
         await browser.ShouldBeAtAsync("/signin");
     }
 
