@@ -143,13 +143,17 @@ public sealed partial class SignInTests(Chromium chromium, ChurchServer server) 
     }
 
     [Fact]
-    public async Task The_problem_watch_catches_a_content_security_policy_violation()
+    public async Task The_watchers_catch_a_content_security_policy_violation_and_an_unlabelled_field()
     {
-        // Proves the CSP listener the other tests rely on: an inline style is something the policy forbids.
+        // Proves the checks the other tests rely on. An inline style is something the policy forbids...
         var browser = await OpenAsync("/signin");
         await browser.Page.EvaluateAsync("() => { const s = document.createElement('style'); s.textContent = 'body{}'; document.head.appendChild(s); }");
         await browser.FlushAsync();
         browser.Problems.ShouldContain(p => p.StartsWith("CSP violation: style-src", StringComparison.Ordinal));
+
+        // ...and a field nobody can name is a critical accessibility problem.
+        await browser.Page.EvaluateAsync("() => document.querySelector('main').appendChild(document.createElement('input'))");
+        (await browser.SeriousAccessibilityProblemsAsync()).ShouldContain(p => p.StartsWith("critical label:", StringComparison.Ordinal));
     }
 
     private static async Task EnterCodeAsync(BrowserPage browser, string code)

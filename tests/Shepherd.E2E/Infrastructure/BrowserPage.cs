@@ -124,14 +124,15 @@ public sealed class BrowserPage : IAsyncDisposable
         await Page.EvaluateAsync($"() => window.{Binding}(null)");
 
     /// <summary>Runs axe on the page as it is now and fails on any serious or critical violation.</summary>
-    public async Task AssertAccessibleAsync()
+    public async Task AssertAccessibleAsync() => (await SeriousAccessibilityProblemsAsync()).ShouldBeEmpty($"axe on {Path}");
+
+    /// <summary>The serious and critical violations axe finds on the page as it is now, one line each.</summary>
+    public async Task<IReadOnlyList<string>> SeriousAccessibilityProblemsAsync()
     {
         var result = await Page.RunAxe();
-        var serious = result.Violations
+        return [.. result.Violations
             .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")
-            .ToList();
-        serious.ShouldBeEmpty($"axe on {Path}");
+            .Select(v => $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")];
     }
 
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
