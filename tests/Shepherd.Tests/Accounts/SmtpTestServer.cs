@@ -48,6 +48,16 @@ public sealed partial class SmtpTestServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>The Shepherd:Mail settings that send Shepherd's mail here (links name a made-up public address).</summary>
+    public IReadOnlyDictionary<string, string?> ShepherdSettings => new Dictionary<string, string?>
+    {
+        ["Shepherd:Mail:Host"] = "127.0.0.1",
+        ["Shepherd:Mail:Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Shepherd:Mail:Security"] = "None",
+        ["Shepherd:Mail:FromAddress"] = "shepherd@church.example",
+        ["Shepherd:Mail:PublicUrl"] = "https://shepherd.church.example/",
+    };
+
     /// <summary>The messages sent to <paramref name="to"/> so far.</summary>
     public IReadOnlyList<MimeMessage> To(string to) =>
         [.. Received.Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)))];
@@ -102,44 +112,4 @@ public sealed partial class SmtpTestServer : IAsyncDisposable
             return SmtpResponse.Ok;
         }
     }
-}
-
-/// <summary>Shepherd on SQLite sending mail to a <see cref="SmtpTestServer"/>; sessions re-checked on every request.</summary>
-public class MailApp : Infrastructure.SqliteApp
-{
-    public SmtpTestServer Smtp { get; private set; } = null!;
-
-    public MailApp()
-    {
-        Settings["Shepherd:Mail:Host"] = "127.0.0.1";
-        Settings["Shepherd:Mail:Security"] = "None";
-        Settings["Shepherd:Mail:FromAddress"] = "shepherd@church.example";
-        Settings["Shepherd:Mail:PublicUrl"] = "https://shepherd.church.example/";
-        Settings["Shepherd:Web:SessionRevalidation"] = "00:00:00";
-        Settings["Shepherd:Security:RateLimits:SignIn:PermitLimit"] = "1000";
-        Settings["Shepherd:Security:RateLimits:PasswordReset:PermitLimit"] = "1000";
-    }
-
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Smtp = await SmtpTestServer.StartAsync();
-        Settings["Shepherd:Mail:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A browser: keeps cookies, does not follow redirects.</summary>
-    public HttpClient Browser() => CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Smtp.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-}
-
-/// <summary>The same, with links that expire the moment they are made.</summary>
-public sealed class ExpiringLinksApp : MailApp
-{
-    public ExpiringLinksApp() => Settings["Shepherd:Accounts:LinkLifetime"] = "00:00:00";
 }
