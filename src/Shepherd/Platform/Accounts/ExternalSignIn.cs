@@ -218,7 +218,7 @@ public static partial class ExternalSignIn
                     var sessions = services.GetRequiredService<SessionClaims>();
                     var memberships = await sessions.MembershipsAsync(user.Id, http.RequestAborted);
                     await sessions.RecordAsync(memberships, user, AuditAction.SignInFailed, ip, http.RequestAborted,
-                        $"{scheme}: the provider's answer was refused ({reason})");
+                        $"{scheme}: answer refused ({reason})");
                 }
             }
         }
