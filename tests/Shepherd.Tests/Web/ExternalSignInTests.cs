@@ -319,6 +319,43 @@ public sealed partial class ExternalSignInTests(ExternalSignInApp app, SqliteApp
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_invitee_accepts_by_signing_in_with_the_provider_only_when_its_verified_address_is_the_invited_one(bool sameAddress)
+    {
+        using var admin = await NewOrganizationAsync();
+        var invitee = $"invitee-{Guid.NewGuid():N}@example.org";
+        using var created = await admin.PostAsync("/api/v1/invitations", new { email = invitee, role = "staff" });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Cancel));
+        var (_, link) = await MailAsync(invitee);
+        var code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri("http://localhost" + link).Query)["code"].ToString();
+        var subject = "sub-" + Guid.NewGuid().ToString("N");
+        app.Idp.Next = new FakeOidcProvider.Identity(subject, sameAddress ? invitee.ToUpperInvariant() : "someone-else@example.org", true);
+        using var browser = app.Browser();
+        (await browser.GetStringAsync(link, Cancel)).ShouldContain("Accept with " + ExternalSignInApp.DisplayName);
+
+        using var done = await SignInWithProviderAsync(browser, ExternalSignInApp.Scheme, invitation: code);
+
+        await using var db = app.Database(admin.OrganizationId);
+        if (sameAddress)
+        {
+            done.StatusCode.ShouldBe(HttpStatusCode.Redirect, await done.Content.ReadAsStringAsync(Cancel));
+            WebForms.SessionCookie(done).ShouldNotBeNull();
+            (await LoginOwnerAsync(subject)).ShouldBe(invitee);
+            (await db.Memberships.SingleAsync(m => m.User!.Email == invitee, Cancel)).Role.ShouldBe(OrganizationRole.Staff);
+            (await UserAsync(invitee)).PasswordHash.ShouldBeNull("the account has no password, only the provider");
+        }
+        else
+        {
+            done.StatusCode.ShouldBe(HttpStatusCode.OK);
+            WebForms.SessionCookie(done).ShouldBeNull();
+            WebForms.Error(await done.Content.ReadAsStringAsync(Cancel)).ShouldNotBeNull().ShouldContain($"This invitation is for {invitee}");
+            (await LoginOwnerAsync(subject)).ShouldBeNull();
+            (await db.Memberships.CountAsync(m => m.User!.Email == invitee, Cancel)).ShouldBe(0);
+        }
+    }
+
+    [Theory]
     [InlineData("http://idp.example.org/realms/church", "Shepherd:Authentication:OpenIdConnect:Corp:Authority")]
     [InlineData(null, "Shepherd:Authentication:OpenIdConnect:Corp:ClientId")]
     public void Bad_provider_settings_stop_the_start_with_a_message_naming_the_setting(string? authority, string setting)
@@ -336,10 +373,15 @@ public sealed partial class ExternalSignInTests(ExternalSignInApp app, SqliteApp
     /// The browser's round trip: the button's POST, the provider's authorize endpoint (real HTTP), the handler's
     /// callback (which redeems the code over real HTTP), then Shepherd's callback page; returns that page's answer.
     /// </summary>
-    private async Task<HttpResponseMessage> SignInWithProviderAsync(HttpClient browser, string scheme, string? returnUrl = null, Func<string, string>? tamper = null)
+    private async Task<HttpResponseMessage> SignInWithProviderAsync(
+        HttpClient browser, string scheme, string? returnUrl = null, Func<string, string>? tamper = null, string? invitation = null)
     {
         var page = await browser.GetStringAsync(WebSession.SignInPath, Cancel);
         var fields = new Dictionary<string, string> { ["Provider"] = scheme };
+        if (invitation is not null)
+        {
+            fields["Invitation"] = invitation;
+        }
         if (returnUrl is not null)
         {
             fields["ReturnUrl"] = returnUrl;

@@ -49,7 +49,7 @@ public static partial class ExternalSignIn
     public const string CallbackPath = "/signin/external";
     public const string ProviderItem = "shepherd.provider";
     public const string ReturnUrlItem = "shepherd.returnUrl";
-    public const string PurposeItem = "shepherd.purpose";
+    public const string InvitationItem = "shepherd.invitation";
     public const string MetricStep = "external";
 
     public const string EmailVerifiedClaim = "email_verified";

@@ -24,7 +24,7 @@ namespace Shepherd.Platform.Web;
 [EnableRateLimiting(RateLimits.SignIn)]
 public sealed class ExternalSignInModel(
     ExternalProviders providers, AccountSessions accounts, UserManager<ShepherdUser> users, AccountEmails emails,
-    IDataProtectionProvider protection, IOptions<AccountLinkOptions> links, SecurityMetrics metrics, TimeProvider clock) : PageModel
+    IDataProtectionProvider protection, IOptions<AccountLinkOptions> links, SecurityMetrics metrics, TimeProvider clock, Invitations invitations) : PageModel
 {
     public const string Path = ExternalSignIn.CallbackPath;
 
@@ -36,6 +36,10 @@ public sealed class ExternalSignInModel(
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
+
+    /// <summary>The invitation link's code, when the button on /invite started the sign-in.</summary>
+    [BindProperty]
+    public string? Invitation { get; set; }
 
     public string? Error { get; private set; }
 
@@ -54,6 +58,11 @@ public sealed class ExternalSignInModel(
         if (Url.IsLocalUrl(ReturnUrl))
         {
             properties.Items[ExternalSignIn.ReturnUrlItem] = ReturnUrl;
+        }
+        if (Invitation is { Length: > 0 and <= 100 })
+        {
+            // Travels in the protected state: the provider never sees it.
+            properties.Items[ExternalSignIn.InvitationItem] = Invitation;
         }
         return Challenge(properties, provider.Scheme);
     }
@@ -104,6 +113,11 @@ public sealed class ExternalSignInModel(
         var email = result.Principal.FindFirstValue(ExternalSignIn.EmailClaim);
         var verified = string.Equals(result.Principal.FindFirstValue(ExternalSignIn.EmailVerifiedClaim), "true", StringComparison.OrdinalIgnoreCase);
         var owner = verified && email is { Length: > 0 and <= 256 } ? await users.FindByEmailAsync(email) : null;
+        if (owner is null && result.Properties.Items.TryGetValue(ExternalSignIn.InvitationItem, out var code))
+        {
+            return await AcceptInvitationAsync(code, provider, subject, verified ? email : null,
+                result.Principal.FindFirstValue("name"), returnUrl, ip, cancellationToken);
+        }
         if (owner is null)
         {
             metrics.SignIn("failed", ExternalSignIn.MetricStep);
@@ -120,5 +134,39 @@ public sealed class ExternalSignInModel(
         await emails.SendExternalLinkAsync(owner.Email!, provider.DisplayName, link, lifetime, cancellationToken);
         Message = $"Your {provider.DisplayName} sign-in is not linked to your Shepherd account yet. We sent a link to {owner.Email}: open it to link them. Nothing is linked until then.";
         return Page();
+    }
+
+    /// <summary>
+    /// A new address accepts its invitation by signing in with the provider: the invitation link proves the address, the
+    /// provider's verified address must be the invited one. The account is created without a password, linked, joined.
+    /// </summary>
+    private async Task<IActionResult> AcceptInvitationAsync(
+        string? code, ExternalProvider provider, string subject, string? verifiedEmail, string? name, string? returnUrl, string? ip, CancellationToken cancellationToken)
+    {
+        var view = await invitations.FindAsync(code, cancellationToken);
+        if (view is not { State: InvitationState.Pending, Invitation: { } invitation })
+        {
+            Error = "This invitation is no longer valid (expired, withdrawn or already used). Ask your administrator for a new one.";
+            return Page();
+        }
+        if (verifiedEmail is null || !string.Equals(verifiedEmail, invitation.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            metrics.SignIn("failed", ExternalSignIn.MetricStep);
+            Error = $"This invitation is for {invitation.Email}, but {provider.DisplayName} did not confirm that address for you. Sign in there with that address, or choose a password instead.";
+            return Page();
+        }
+        var user = await invitations.AcceptWithLoginAsync(invitation, new UserLoginInfo(provider.Scheme, subject, provider.DisplayName), name, cancellationToken);
+        if (user is null)
+        {
+            Error = "Your account could not be created. Ask your administrator.";
+            return Page();
+        }
+        var signedIn = await accounts.SignInExternallyAsync(user, provider.Scheme, ip, cancellationToken);
+        Error = SignInMessages.Describe(signedIn, clock.GetUtcNow());
+        if (Error is not null)
+        {
+            return Page();
+        }
+        return await WebSession.OpenAsync(this, signedIn.Claims, clock, signedIn.MustSetUpTwoFactor ? TwoFactorModel.Path : returnUrl ?? AccountModel.Path);
     }
 }
