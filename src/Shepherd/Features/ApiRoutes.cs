@@ -8,6 +8,7 @@ using Shepherd.Features.Families;
 using Shepherd.Features.Groups;
 using Shepherd.Features.Members;
 using Shepherd.Features.Notes;
+using Shepherd.Features.OrganizationSettings;
 using Shepherd.Features.People;
 using Shepherd.Features.Privacy;
 using Shepherd.Features.Services;
@@ -43,5 +44,6 @@ public static class ApiRoutes
         v1.MapInvitationsApi();
         v1.MapMembersApi();
         v1.MapTokensApi();
+        v1.MapSignInSettingsApi();
     }
 }

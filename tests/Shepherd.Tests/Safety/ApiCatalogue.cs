@@ -33,6 +33,7 @@ public static partial class ApiCatalogue
     {
         ["POST /api/v1/campuses"] = w => new { name = Unique("Campus") },
         ["PUT /api/v1/campuses/{id}"] = w => new { name = Unique("Campus") },
+        ["PUT /api/v1/organization/sign-in"] = w => new { localPasswordsDisabled = false },
 
         ["POST /api/v1/people"] = w => new { firstName = "Ruth", lastName = "Moab", campusId = w.CampusId, emails = new[] { new { address = "ruth@example.org" } } },
         ["PUT /api/v1/people/{id}"] = w => new { firstName = "Naomi", lastName = "Moab", campusId = w.CampusId },

@@ -85,6 +85,8 @@ public abstract class RoleMatrixTests<TApp>(TApp app) where TApp : ShepherdApp
         ["GET /api/v1/tokens"] = Everyone,
         ["POST /api/v1/tokens"] = "AS",
         ["DELETE /api/v1/tokens/{id}"] = "AS",
+        // How members sign in (local passwords on or off): an organization setting.
+        ["PUT /api/v1/organization/sign-in"] = "A",
 
         // Families: staff's; viewers read.
         ["GET /api/v1/families"] = "ASV",

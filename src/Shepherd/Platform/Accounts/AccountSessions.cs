@@ -27,6 +27,7 @@ public sealed partial class AccountSessions(
 {
     private const string PasswordStep = "password";
     private const string SecondFactorStep = "second_factor";
+    private const string ExternalStep = ExternalSignIn.MetricStep;
 
     /// <summary>
     /// Checks an e-mail address and password, counting failures toward the lockout. Unknown addresses and wrong passwords
@@ -71,8 +72,33 @@ public sealed partial class AccountSessions(
         return await CompleteAsync(user, allowed, ipAddress, cancellationToken);
     }
 
+    /// <summary>
+    /// A user whose login at an external provider is linked (Identity's user_logins): the provider vouched for them, so
+    /// the password step is skipped; lockout, organizations and the second factor apply as for a password.
+    /// </summary>
+    public async Task<PasswordSignInResult> SignInExternallyAsync(ShepherdUser user, string provider, string? ipAddress, CancellationToken cancellationToken)
+    {
+        if (await users.IsLockedOutAsync(user))
+        {
+            metrics.SignIn("locked_out", ExternalStep);
+            return PasswordSignInResult.Failed(PasswordSignInOutcome.LockedOut, await users.GetLockoutEndDateAsync(user));
+        }
+        var memberships = await sessions.MembershipsAsync(user.Id, cancellationToken);
+        if (memberships.Count == 0)
+        {
+            return PasswordSignInResult.Failed(PasswordSignInOutcome.NoOrganization);
+        }
+        if (user.TwoFactorEnabled)
+        {
+            return new PasswordSignInResult(PasswordSignInOutcome.TwoFactorRequired, [], User: user);
+        }
+        return await CompleteAsync(user, memberships, ipAddress, cancellationToken, SessionClaims.ExternalMethod(provider));
+    }
+
     /// <summary>The second step: the code from the authenticator app or a recovery code, for a user whose password was right.</summary>
-    public async Task<PasswordSignInResult> SignInWithSecondFactorAsync(ShepherdUser user, string code, TwoFactor twoFactor, string? ipAddress, CancellationToken cancellationToken)
+    /// <param name="method">How the first step was passed: the password, or an external provider (<see cref="SessionClaims.ExternalMethod"/>).</param>
+    public async Task<PasswordSignInResult> SignInWithSecondFactorAsync(
+        ShepherdUser user, string code, TwoFactor twoFactor, string? ipAddress, CancellationToken cancellationToken, string method = SessionClaims.PasswordMethod)
     {
         if (await users.IsLockedOutAsync(user))
         {
@@ -84,10 +110,10 @@ public sealed partial class AccountSessions(
         {
             return await FailedAsync(user, memberships, SecondFactorStep, ipAddress, cancellationToken);
         }
-        var allowed = memberships.Where(m => !m.PasswordsDisabled).ToList();
+        var allowed = memberships.Where(m => method != SessionClaims.PasswordMethod || !m.PasswordsDisabled).ToList();
         return allowed.Count == 0
             ? PasswordSignInResult.Failed(PasswordSignInOutcome.PasswordsDisabled)
-            : await CompleteAsync(user, allowed, ipAddress, cancellationToken);
+            : await CompleteAsync(user, allowed, ipAddress, cancellationToken, method);
     }
 
     /// <summary>A wrong password or code: counted (Identity's failure count, the metric), logged and audited.</summary>
@@ -126,15 +152,17 @@ public sealed partial class AccountSessions(
     [LoggerMessage(Level = LogLevel.Warning, EventName = "LockedOut", Message = "User {UserId} is locked out until {LockedUntil} after repeated failures from {ClientIp}")]
     private static partial void LogLockedOut(ILogger logger, long userId, string? clientIp, DateTimeOffset lockedUntil);
 
-    private async Task<PasswordSignInResult> CompleteAsync(ShepherdUser user, IReadOnlyList<MembershipView> allowed, string? ipAddress, CancellationToken cancellationToken)
+    private async Task<PasswordSignInResult> CompleteAsync(
+        ShepherdUser user, IReadOnlyList<MembershipView> allowed, string? ipAddress, CancellationToken cancellationToken, string method = SessionClaims.PasswordMethod)
     {
+        var provider = SessionClaims.ExternalProviderOf(method);
         var membership = allowed.FirstOrDefault(m => m.OrganizationId == user.CurrentOrganizationId) ?? allowed[0];
         user.CurrentOrganizationId = membership.OrganizationId;
         user.LastSignInAt = clock.GetUtcNow();
         await users.UpdateAsync(user);
-        await sessions.RecordAsync([membership], user, AuditAction.SignedIn, ipAddress, cancellationToken);
-        metrics.SignIn("succeeded", user.TwoFactorEnabled ? SecondFactorStep : PasswordStep);
-        return new PasswordSignInResult(PasswordSignInOutcome.SignedIn, SessionClaims.Claims(user, membership, SessionClaims.PasswordMethod));
+        await sessions.RecordAsync([membership], user, AuditAction.SignedIn, ipAddress, cancellationToken, provider is null ? null : $"signed in with {provider}");
+        metrics.SignIn("succeeded", user.TwoFactorEnabled ? SecondFactorStep : provider is null ? PasswordStep : ExternalStep);
+        return new PasswordSignInResult(PasswordSignInOutcome.SignedIn, SessionClaims.Claims(user, membership, method));
     }
 
     /// <summary>
@@ -171,6 +199,12 @@ public sealed class SessionClaims(ShepherdDbContextFactory contexts, AuditLog au
     /// <summary>How the session was opened: "password" (or an external provider's name later); token sessions carry token claims instead.</summary>
     public const string MethodClaim = "amr";
     public const string PasswordMethod = "pwd";
+
+    /// <summary>A session opened through an external provider (its scheme): not ended when the organization turns passwords off.</summary>
+    public static string ExternalMethod(string provider) => "ext:" + provider;
+
+    public static string? ExternalProviderOf(string? method) =>
+        method is not null && method.StartsWith("ext:", StringComparison.Ordinal) ? method[4..] : null;
 
     /// <summary>
     /// Present when the organization requires two-factor sign-in for the member's role and they have not set it up: the

@@ -74,6 +74,31 @@ public sealed class Invitations(ShepherdDbContext db, UserManager<ShepherdUser> 
         return [];
     }
 
+    /// <summary>
+    /// Creates the account for a new address with no password, linked to the external login whose verified address is
+    /// the invited one (checked by the caller), and its membership. Returns the user, or null when Identity refused.
+    /// </summary>
+    public async Task<ShepherdUser?> AcceptWithLoginAsync(Invitation invitation, UserLoginInfo login, string? displayName, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var user = new ShepherdUser
+        {
+            UserName = invitation.Email,
+            Email = invitation.Email,
+            EmailConfirmed = true,
+            DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(),
+            CreatedAt = clock.GetUtcNow(),
+            CurrentOrganizationId = invitation.OrganizationId,
+        };
+        if (!(await users.CreateAsync(user)).Succeeded || !(await users.AddLoginAsync(user, login)).Succeeded)
+        {
+            return null;
+        }
+        await JoinAsync(invitation, user, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return user;
+    }
+
     /// <summary>Adds an existing user to the invitation's organization; their e-mail must be the invited one (checked by the caller).</summary>
     public async Task AcceptAsExistingUserAsync(Invitation invitation, ShepherdUser user, CancellationToken cancellationToken)
     {

@@ -24,6 +24,11 @@ public sealed class AccountEmails(MailSender mail, MailOutbox outbox, IOptions<M
             $"Confirm that this address belongs to your Shepherd account by opening this link within {Describe(lifetime)}:",
             link, "If you do not have a Shepherd account, ignore this message.", cancellationToken);
 
+    public Task<MailResult> SendExternalLinkAsync(string to, string provider, string link, TimeSpan lifetime, CancellationToken cancellationToken) =>
+        SendAsync(to, $"Link your {provider} sign-in to Shepherd",
+            $"Someone (we hope you) signed in with {provider} as this address and asked to use it for your Shepherd account. Link it by opening this link within {Describe(lifetime)}:",
+            link, "If it was not you, ignore this message: nothing is linked, and tell your administrator.", cancellationToken);
+
     public Task<MailResult> SendInvitationAsync(
         string to, string organization, string role, string invitedBy, string link, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         SendAsync(to, $"You are invited to {organization} on Shepherd",

@@ -18,6 +18,12 @@ public sealed class AccountModel(AccountSessions accounts, SessionClaims session
 
     public IReadOnlyList<MembershipView> Memberships { get; private set; } = [];
 
+    /// <summary>The external logins linked to the account (Google, OpenID Connect).</summary>
+    public IReadOnlyList<UserLoginInfo> Logins { get; private set; } = [];
+
+    /// <summary>Every organization of the account turned local passwords off: no password to change, and the last login stays.</summary>
+    public bool PasswordsOff => Memberships.Count > 0 && Memberships.All(m => m.PasswordsDisabled);
+
     public long? CurrentOrganizationId { get; private set; }
 
     /// <summary>Opened with an API token: the account's own settings are not reachable from such a session.</summary>
@@ -64,6 +70,12 @@ public sealed class AccountModel(AccountSessions accounts, SessionClaims session
         {
             return Forbid();
         }
+        await LoadAsync(cancellationToken);
+        if (PasswordsOff)
+        {
+            Error = "Your organization signs in through its identity provider: there is no password to change.";
+            return Page();
+        }
         if (string.IsNullOrEmpty(CurrentPassword) || string.IsNullOrEmpty(NewPassword))
         {
             Error = "Enter your current password and a new one.";
@@ -102,6 +114,40 @@ public sealed class AccountModel(AccountSessions accounts, SessionClaims session
         return Page();
     }
 
+    /// <summary>Unlinks an external login, unless it is the only way in left (the organization turned passwords off).</summary>
+    public async Task<IActionResult> OnPostUnlinkAsync(string? provider, CancellationToken cancellationToken)
+    {
+        if (IsTokenSession() || await CurrentUserAsync() is not { } user)
+        {
+            return Forbid();
+        }
+        await LoadAsync(cancellationToken);
+        var login = Logins.FirstOrDefault(l => l.LoginProvider == provider);
+        if (login is null)
+        {
+            Error = "That sign-in is not linked to your account.";
+            return Page();
+        }
+        if (PasswordsOff && Logins.Count == 1)
+        {
+            Error = $"{login.ProviderDisplayName ?? login.LoginProvider} is your only way to sign in: your organization turned passwords off.";
+            return Page();
+        }
+        var removed = await users.RemoveLoginAsync(user, login.LoginProvider, login.ProviderKey);
+        if (!removed.Succeeded)
+        {
+            Error = string.Join(" ", removed.Errors.Select(e => e.Description));
+            return Page();
+        }
+        await sessions.RecordAsync(Memberships, user, Data.Audit.AuditAction.Updated, AuditLog.ClientIp(HttpContext), cancellationToken,
+            $"external sign-in with {login.LoginProvider} unlinked");
+        // Removing a login changed the security stamp: this session goes on.
+        await WebSession.KeepAfterStampChangeAsync(this, accounts, clock, cancellationToken);
+        Message = $"{login.ProviderDisplayName ?? login.LoginProvider} is no longer linked to your account.";
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
     private bool IsTokenSession() => User.HasClaim(c => c.Type == ApiScopes.TokenIdClaim);
 
     private async Task<ShepherdUser?> CurrentUserAsync() =>
@@ -114,7 +160,9 @@ public sealed class AccountModel(AccountSessions accounts, SessionClaims session
         if (User.UserId() is { } userId)
         {
             Memberships = await sessions.MembershipsAsync(userId, cancellationToken);
-            EmailConfirmed = TokenSession || (await CurrentUserAsync())?.EmailConfirmed != false;
+            var user = TokenSession ? null : await CurrentUserAsync();
+            EmailConfirmed = TokenSession || user?.EmailConfirmed != false;
+            Logins = user is null ? [] : [.. await users.GetLoginsAsync(user)];
         }
     }
 }

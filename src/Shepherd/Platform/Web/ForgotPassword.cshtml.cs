@@ -17,7 +17,7 @@ namespace Shepherd.Platform.Web;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.PasswordReset)]
-public sealed class ForgotPasswordModel(UserManager<ShepherdUser> users, AccountEmails emails, IOptions<AccountLinkOptions> links) : PageModel
+public sealed class ForgotPasswordModel(UserManager<ShepherdUser> users, AccountEmails emails, IOptions<AccountLinkOptions> links, SessionClaims sessions) : PageModel
 {
     public const string SentMessage = "If an account exists for that address, we sent a link to it. It works for one hour; check your spam folder too.";
 
@@ -49,7 +49,8 @@ public sealed class ForgotPasswordModel(UserManager<ShepherdUser> users, Account
             return Page();
         }
         var user = await users.FindByEmailAsync(email);
-        if (user is not null)
+        // A member only of organizations that turned passwords off has no password to reset: the same neutral answer.
+        if (user is not null && !(await sessions.MembershipsAsync(user.Id, cancellationToken) is { Count: > 0 } memberships && memberships.All(m => m.PasswordsDisabled)))
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
             var link = emails.Link(AccountLinks.Reset(user.Id, token))!;

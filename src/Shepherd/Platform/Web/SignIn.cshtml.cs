@@ -64,7 +64,7 @@ public sealed class SignInModel(AccountSessions accounts, ApiTokenValidator toke
             TwoFactorPending.Start(HttpContext, result.User!.Id, result.User.SecurityStamp);
             return LocalRedirect(TwoFactorSignInModel.Path + (Url.IsLocalUrl(ReturnUrl) ? "?ReturnUrl=" + Uri.EscapeDataString(ReturnUrl!) : ""));
         }
-        Error = SignInMessages.Describe(result, clock.GetUtcNow());
+        Error = SignInMessages.Describe(result, clock.GetUtcNow(), HttpContext.RequestServices.GetRequiredService<ExternalProviders>().Names);
         if (Error is not null)
         {
             return Page();

@@ -7,13 +7,16 @@ namespace Shepherd.Platform.Web;
 public static class SignInMessages
 {
     /// <summary>What went wrong, in words for the person at the keyboard; null when they are signed in.</summary>
-    public static string? Describe(PasswordSignInResult result, DateTimeOffset now) =>
+    /// <param name="providers">The external providers' names, for members whose organization turned passwords off.</param>
+    public static string? Describe(PasswordSignInResult result, DateTimeOffset now, string? providers = null) =>
         result.Outcome switch
         {
             PasswordSignInOutcome.SignedIn => null,
             PasswordSignInOutcome.LockedOut => LockedOutMessage(result.LockedUntil, now),
             PasswordSignInOutcome.NoOrganization => "This account does not belong to any organization yet. Ask an administrator to invite you.",
-            PasswordSignInOutcome.PasswordsDisabled => "Your organization signs in through its identity provider, not with a password.",
+            PasswordSignInOutcome.PasswordsDisabled => providers is null
+                ? "Your organization signs in through its identity provider, not with a password."
+                : $"Your organization signs in through {providers}, not with a password: use the button below.",
             _ => "That e-mail address and password do not match an account.",
         };
 

@@ -13,10 +13,11 @@ public static class TwoFactorPending
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
     private const string Purpose = "Shepherd.TwoFactorPending";
 
-    public static void Start(HttpContext http, long userId, string? securityStamp)
+    /// <param name="method">How the first step was passed: the password, or an external provider (<see cref="Accounts.SessionClaims.ExternalMethod"/>).</param>
+    public static void Start(HttpContext http, long userId, string? securityStamp, string method = Accounts.SessionClaims.PasswordMethod)
     {
         var protector = Protector(http);
-        var value = protector.Protect(string.Create(CultureInfo.InvariantCulture, $"{userId}|{securityStamp}"), Lifetime);
+        var value = protector.Protect(string.Create(CultureInfo.InvariantCulture, $"{userId}|{securityStamp}|{method}"), Lifetime);
         http.Response.Cookies.Append(CookieName, value, new CookieOptions
         {
             HttpOnly = true,
@@ -27,8 +28,8 @@ public static class TwoFactorPending
         });
     }
 
-    /// <summary>The waiting user's id and security stamp, or null when there is none or it expired or was tampered with.</summary>
-    public static (long UserId, string Stamp)? Read(HttpContext http)
+    /// <summary>The waiting user's id, security stamp and first step, or null when there is none or it expired or was tampered with.</summary>
+    public static (long UserId, string Stamp, string Method)? Read(HttpContext http)
     {
         if (!http.Request.Cookies.TryGetValue(CookieName, out var value) || string.IsNullOrEmpty(value))
         {
@@ -36,8 +37,8 @@ public static class TwoFactorPending
         }
         try
         {
-            var parts = Protector(http).Unprotect(value).Split('|', 2);
-            return long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && parts.Length == 2 ? (id, parts[1]) : null;
+            var parts = Protector(http).Unprotect(value).Split('|', 3);
+            return long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && parts.Length == 3 ? (id, parts[1], parts[2]) : null;
         }
         catch (System.Security.Cryptography.CryptographicException)
         {

@@ -44,7 +44,7 @@ public sealed class TwoFactorSignInModel(AccountSessions accounts, TwoFactor two
             return Page();
         }
 
-        var result = await accounts.SignInWithSecondFactorAsync(user, Code, twoFactor, AuditLog.ClientIp(HttpContext), cancellationToken);
+        var result = await accounts.SignInWithSecondFactorAsync(user, Code, twoFactor, AuditLog.ClientIp(HttpContext), cancellationToken, pending.Method);
         Error = result.Outcome == PasswordSignInOutcome.WrongCredentials
             ? "That code is not right. Codes change every 30 seconds; check that your phone's clock is right, or use a recovery code."
             : SignInMessages.Describe(result, clock.GetUtcNow());

@@ -19,10 +19,11 @@ public static class WebUiRegistration
         services.AddSingleton<FirstRunSetup>();
         services.AddHostedService<FirstRunAnnouncement>();
         services.AddHostedService<Mail.MailOutboxSender>();
-        services.AddAuthentication(WebSchemeSelector.Scheme)
+        var authentication = services.AddAuthentication(WebSchemeSelector.Scheme)
             .AddPolicyScheme(WebSchemeSelector.Scheme, "Bearer token or browser session", o => o.ForwardDefaultSelector = WebSchemeSelector.Select)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
             .AddCookie(WebSession.Scheme);
+        ExternalSignIn.Add(services, authentication, configuration);
         services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(WebSession.Scheme)
             .Configure<IOptions<WebSessionOptions>>((o, session) => WebSession.Configure(o, session.Value));
         return services;
