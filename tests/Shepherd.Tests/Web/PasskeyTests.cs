@@ -280,6 +280,10 @@ public sealed class PasskeyTests(WebSqliteApp app) : IClassFixture<WebSqliteApp>
         var signInPage = await anonymous.GetStringAsync(WebSession.SignInPath, Cancel);
         signInPage.ShouldContain("id=\"passkey-signin\"");
         signInPage.ShouldContain("src=\"/js/passkeys.js\"");
+        using var script = await anonymous.GetAsync("/js/passkeys.js", Cancel);
+        script.StatusCode.ShouldBe(HttpStatusCode.OK);
+        script.Content.Headers.ContentType!.MediaType.ShouldBe("text/javascript");
+        (await script.Content.ReadAsStringAsync(Cancel)).ShouldContain("parseRequestOptionsFromJSON");
         var cases = new (string Json, string Message)[]
         {
             ("", "No passkey was sent."),
