@@ -19,7 +19,7 @@ public sealed class AdminCommand : Command
     private static Command ResetTwoFactorCommand()
     {
         var email = new Option<string>("--email") { Description = "The user who lost their authenticator app and recovery codes.", Required = true };
-        var command = new Command("reset-2fa", "Turn a user's two-factor sign-in off (lost phone); they set it up again at their next sign-in.") { email };
+        var command = new Command("reset-2fa", "Turn a user's two-factor sign-in off and remove their passkeys (lost phone); they set it up again at their next sign-in.") { email };
         command.SetAction((parse, ct) => CliHost.RunAsync(async sp =>
         {
             var address = parse.GetValue(email)!.Trim();
@@ -27,6 +27,11 @@ public sealed class AdminCommand : Command
                 ?? throw new CommandException($"No user has the e-mail address {address}. Check the spelling; `shepherd admin create` makes a new administrator.");
             var wasOn = user.TwoFactorEnabled;
             await sp.GetRequiredService<TwoFactor>().TurnOffAsync(user, "cli reset-2fa", null, ct);
+            var passkeys = await sp.GetRequiredService<Passkeys>().RemoveAllAsync(user, "cli reset-2fa", null, ct);
+            if (passkeys > 0)
+            {
+                Console.WriteLine($"Removed {passkeys} passkey(s) of {address}.");
+            }
             Console.WriteLine(wasOn
                 ? $"Two-factor sign-in is off for {address}: their authenticator key and recovery codes no longer work, and their open sessions end. " +
                   "They sign in with their password and set it up again (their organization may require it)."

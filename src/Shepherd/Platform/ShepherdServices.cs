@@ -54,6 +54,7 @@ public static class ShepherdServices
         services.AddMetrics();
         services.AddSingleton<SecurityMetrics>();
         services.AddScoped<TwoFactor>();
+        services.AddShepherdPasskeys();
         services.AddScoped<ApiTokenIssuer>();
         services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton<AuditLog>();

@@ -70,7 +70,7 @@ public abstract class MigrateAndAdminCommandTests
     }
 
     [Fact]
-    public async Task Admin_reset_2fa_turns_two_factor_off_and_ends_sessions_and_an_unknown_email_is_named()
+    public async Task Admin_reset_2fa_turns_two_factor_off_removes_passkeys_and_ends_sessions_and_an_unknown_email_is_named()
     {
         await using var db = await NewDatabaseAsync();
         (await db.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
@@ -80,7 +80,15 @@ public abstract class MigrateAndAdminCommandTests
         await using (var context = db.Context(null))
         {
             await context.Users.ExecuteUpdateAsync(u => u.SetProperty(x => x.TwoFactorEnabled, true));
-            stampBefore = (await context.Users.SingleAsync()).SecurityStamp!;
+            var admin = await context.Users.SingleAsync();
+            stampBefore = admin.SecurityStamp!;
+            context.Set<Microsoft.AspNetCore.Identity.IdentityUserPasskey<long>>().Add(new()
+            {
+                UserId = admin.Id,
+                CredentialId = [1, 2, 3, 4],
+                Data = new() { PublicKey = [5, 6, 7], Name = "Lost phone", CreatedAt = DateTimeOffset.UnixEpoch, AttestationObject = [], ClientDataJson = [] },
+            });
+            await context.SaveChangesAsync();
         }
 
         var reset = await db.RunAsync("admin", "reset-2fa", "--email", "pastor@grace.example");
@@ -88,12 +96,14 @@ public abstract class MigrateAndAdminCommandTests
 
         reset.ExitCode.ShouldBe(0, reset.ToString());
         reset.Stdout.ShouldContain("Two-factor sign-in is off for pastor@grace.example");
+        reset.Stdout.ShouldContain("Removed 1 passkey(s) of pastor@grace.example");
         await using (var context = db.Context(null))
         {
             var user = await context.Users.SingleAsync();
             user.TwoFactorEnabled.ShouldBeFalse();
             user.SecurityStamp.ShouldNotBe(stampBefore, "open sessions end");
-            (await context.AuditEntries.IgnoreQueryFilters().CountAsync(a => a.Action == Data.Audit.AuditAction.TwoFactorChanged)).ShouldBe(1);
+            (await context.Set<Microsoft.AspNetCore.Identity.IdentityUserPasskey<long>>().CountAsync()).ShouldBe(0, "a lost device's passkey goes too");
+            (await context.AuditEntries.IgnoreQueryFilters().CountAsync(a => a.Action == Data.Audit.AuditAction.TwoFactorChanged)).ShouldBe(2, "two-factor off, passkey removed");
         }
         unknown.ExitCode.ShouldBe(1, unknown.ToString());
         unknown.Stderr.ShouldContain("No user has the e-mail address nobody@grace.example");

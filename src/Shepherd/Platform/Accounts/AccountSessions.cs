@@ -21,13 +21,14 @@ public sealed record PasswordSignInResult(PasswordSignInOutcome Outcome, IReadOn
     public bool MustSetUpTwoFactor => Claims.Any(c => c.Type == SessionClaims.TwoFactorSetupClaim);
 }
 
-/// <summary>Password sign-in with Identity's user manager: lockout counting, then the session's claims.</summary>
+/// <summary>Password and passkey sign-in with Identity's user manager: lockout counting, then the session's claims.</summary>
 public sealed partial class AccountSessions(
     UserManager<ShepherdUser> users, SessionClaims sessions, SecurityMetrics metrics, ILogger<AccountSessions> logger, TimeProvider clock)
 {
     private const string PasswordStep = "password";
     private const string SecondFactorStep = "second_factor";
     private const string ExternalStep = ExternalSignIn.MetricStep;
+    private const string PasskeyStep = "passkey";
 
     /// <summary>
     /// Checks an e-mail address and password, counting failures toward the lockout. Unknown addresses and wrong passwords
@@ -65,11 +66,12 @@ public sealed partial class AccountSessions(
         {
             return PasswordSignInResult.Failed(PasswordSignInOutcome.PasswordsDisabled);
         }
-        if (user.TwoFactorEnabled)
+        // A registered passkey is a second factor too: the password alone no longer opens a session.
+        if (user.TwoFactorEnabled || await sessions.HasPasskeyAsync(user.Id, cancellationToken))
         {
             return new PasswordSignInResult(PasswordSignInOutcome.TwoFactorRequired, [], User: user);
         }
-        return await CompleteAsync(user, allowed, ipAddress, cancellationToken);
+        return await CompleteAsync(user, allowed, PasswordStep, SessionClaims.PasswordMethod, ipAddress, cancellationToken);
     }
 
     /// <summary>
@@ -88,11 +90,11 @@ public sealed partial class AccountSessions(
         {
             return PasswordSignInResult.Failed(PasswordSignInOutcome.NoOrganization);
         }
-        if (user.TwoFactorEnabled)
+        if (user.TwoFactorEnabled || await sessions.HasPasskeyAsync(user.Id, cancellationToken))
         {
             return new PasswordSignInResult(PasswordSignInOutcome.TwoFactorRequired, [], User: user);
         }
-        return await CompleteAsync(user, memberships, ipAddress, cancellationToken, SessionClaims.ExternalMethod(provider));
+        return await CompleteAsync(user, memberships, ExternalStep, SessionClaims.ExternalMethod(provider), ipAddress, cancellationToken);
     }
 
     /// <summary>The second step: the code from the authenticator app or a recovery code, for a user whose password was right.</summary>
@@ -113,12 +115,62 @@ public sealed partial class AccountSessions(
         var allowed = memberships.Where(m => method != SessionClaims.PasswordMethod || !m.PasswordsDisabled).ToList();
         return allowed.Count == 0
             ? PasswordSignInResult.Failed(PasswordSignInOutcome.PasswordsDisabled)
-            : await CompleteAsync(user, allowed, ipAddress, cancellationToken, method);
+            : await CompleteAsync(user, allowed, SecondFactorStep, method, ipAddress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sign-in with a passkey: passwordless (<paramref name="secondFactorFor"/> null: the passkey names its user and counts
+    /// as both factors) or as the second step for the user whose password was right. Identity's passkey handler checks the
+    /// assertion (challenge, origin, RP ID hash, user verification, signature, signature counter); the new counter is stored
+    /// so a replayed assertion fails. A rejected passkey of a known user counts toward that user's lockout like a wrong password.
+    /// </summary>
+    /// <param name="firstStep">As the second step: how the first was passed (<see cref="SessionClaims.PasswordMethod"/> by default).</param>
+    public async Task<PasswordSignInResult> SignInWithPasskeyAsync(
+        HttpContext http, string credentialJson, string assertionState, ShepherdUser? secondFactorFor, string? ipAddress, CancellationToken cancellationToken,
+        string? firstStep = null)
+    {
+        var step = secondFactorFor is null ? PasskeyStep : SecondFactorStep;
+        var user = secondFactorFor
+            ?? (Passkeys.CredentialId(credentialJson) is { } credentialId ? await users.FindByPasskeyIdAsync(credentialId) : null);
+        if (user is null)
+        {
+            metrics.SignIn("failed", step);
+            LogUnknownPasskey(logger, ipAddress);
+            return PasswordSignInResult.Failed(PasswordSignInOutcome.WrongCredentials);
+        }
+        if (await users.IsLockedOutAsync(user))
+        {
+            metrics.SignIn("locked_out", step);
+            return PasswordSignInResult.Failed(PasswordSignInOutcome.LockedOut, await users.GetLockoutEndDateAsync(user));
+        }
+        var memberships = await sessions.MembershipsAsync(user.Id, cancellationToken);
+        var handler = http.RequestServices.GetRequiredService<IPasskeyHandler<ShepherdUser>>();
+        var result = await handler.PerformAssertionAsync(new PasskeyAssertionContext { HttpContext = http, CredentialJson = credentialJson, AssertionState = assertionState });
+        if (!result.Succeeded || result.User.Id != user.Id)
+        {
+            LogPasskeyRejected(logger, user.Id, result.Failure?.Message ?? "the passkey belongs to another user");
+            await users.AccessFailedAsync(user);
+            return await FailedAsync(user, memberships, step, ipAddress, cancellationToken, "passkey rejected");
+        }
+        // The new signature counter: the same assertion presented again now fails.
+        await users.AddOrUpdatePasskeyAsync(user, result.Passkey);
+        await users.ResetAccessFailedCountAsync(user);
+        if (memberships.Count == 0)
+        {
+            return PasswordSignInResult.Failed(PasswordSignInOutcome.NoOrganization);
+        }
+        // A passkey is a local credential like the password: an organization that signs in only through its identity
+        // provider refuses both, unless the passkey is the second step after that provider.
+        var method = secondFactorFor is null ? SessionClaims.PasskeyMethod : firstStep ?? SessionClaims.PasswordMethod;
+        var allowed = memberships.Where(m => SessionClaims.ExternalProviderOf(method) is not null || !m.PasswordsDisabled).ToList();
+        return allowed.Count == 0
+            ? PasswordSignInResult.Failed(PasswordSignInOutcome.PasswordsDisabled)
+            : await CompleteAsync(user, allowed, step, method, ipAddress, cancellationToken);
     }
 
     /// <summary>A wrong password or code: counted (Identity's failure count, the metric), logged and audited.</summary>
     private async Task<PasswordSignInResult> FailedAsync(
-        ShepherdUser user, IReadOnlyList<MembershipView> memberships, string step, string? ipAddress, CancellationToken cancellationToken)
+        ShepherdUser user, IReadOnlyList<MembershipView> memberships, string step, string? ipAddress, CancellationToken cancellationToken, string? detail = null)
     {
         // AccessFailedAsync has counted this failure toward the lockout already when the second factor was checked.
         if (step == PasswordStep)
@@ -136,7 +188,7 @@ public sealed partial class AccountSessions(
             LogFailed(logger, user.Id, step, ipAddress);
         }
         await sessions.RecordAsync(memberships, user, lockedUntil is null ? AuditAction.SignInFailed : AuditAction.LockedOut, ipAddress, cancellationToken,
-            step == PasswordStep ? null : "wrong two-factor code");
+            detail ?? (step == PasswordStep ? null : "wrong two-factor code"));
         return lockedUntil is null
             ? PasswordSignInResult.Failed(PasswordSignInOutcome.WrongCredentials)
             : PasswordSignInResult.Failed(PasswordSignInOutcome.LockedOut, lockedUntil);
@@ -152,8 +204,14 @@ public sealed partial class AccountSessions(
     [LoggerMessage(Level = LogLevel.Warning, EventName = "LockedOut", Message = "User {UserId} is locked out until {LockedUntil} after repeated failures from {ClientIp}")]
     private static partial void LogLockedOut(ILogger logger, long userId, string? clientIp, DateTimeOffset lockedUntil);
 
+    [LoggerMessage(Level = LogLevel.Warning, EventName = "SignInFailedUnknownPasskey", Message = "Passkey sign-in failed for an unknown credential from {ClientIp}")]
+    private static partial void LogUnknownPasskey(ILogger logger, string? clientIp);
+
+    [LoggerMessage(Level = LogLevel.Warning, EventName = "PasskeyRejected", Message = "A passkey of user {UserId} was rejected: {Reason}")]
+    private static partial void LogPasskeyRejected(ILogger logger, long userId, string reason);
+
     private async Task<PasswordSignInResult> CompleteAsync(
-        ShepherdUser user, IReadOnlyList<MembershipView> allowed, string? ipAddress, CancellationToken cancellationToken, string method = SessionClaims.PasswordMethod)
+        ShepherdUser user, IReadOnlyList<MembershipView> allowed, string step, string method, string? ipAddress, CancellationToken cancellationToken)
     {
         var provider = SessionClaims.ExternalProviderOf(method);
         var membership = allowed.FirstOrDefault(m => m.OrganizationId == user.CurrentOrganizationId) ?? allowed[0];
@@ -161,8 +219,9 @@ public sealed partial class AccountSessions(
         user.LastSignInAt = clock.GetUtcNow();
         await users.UpdateAsync(user);
         await sessions.RecordAsync([membership], user, AuditAction.SignedIn, ipAddress, cancellationToken, provider is null ? null : $"signed in with {provider}");
-        metrics.SignIn("succeeded", user.TwoFactorEnabled ? SecondFactorStep : provider is null ? PasswordStep : ExternalStep);
-        return new PasswordSignInResult(PasswordSignInOutcome.SignedIn, SessionClaims.Claims(user, membership, method));
+        metrics.SignIn("succeeded", step);
+        return new PasswordSignInResult(PasswordSignInOutcome.SignedIn,
+            SessionClaims.Claims(user, membership, method, await sessions.HasPasskeyAsync(user.Id, cancellationToken)));
     }
 
     /// <summary>
@@ -206,6 +265,9 @@ public sealed class SessionClaims(ShepherdDbContextFactory contexts, AuditLog au
     public static string? ExternalProviderOf(string? method) =>
         method is not null && method.StartsWith("ext:", StringComparison.Ordinal) ? method[4..] : null;
 
+    /// <summary>A passwordless sign-in with a passkey (both factors at once).</summary>
+    public const string PasskeyMethod = "passkey";
+
     /// <summary>
     /// Present when the organization requires two-factor sign-in for the member's role and they have not set it up: the
     /// session may reach their account pages to set it up, and nothing else (<see cref="Permissions.Has"/>).
@@ -233,7 +295,7 @@ public sealed class SessionClaims(ShepherdDbContextFactory contexts, AuditLog au
         var method = session.FindFirstValue(MethodClaim) ?? PasswordMethod;
         var memberships = await MembershipsAsync(user.Id, cancellationToken);
         var membership = memberships.FirstOrDefault(m => m.OrganizationId == (switchTo ?? organizationId));
-        if (membership is null || (method == PasswordMethod && membership.PasswordsDisabled))
+        if (membership is null || ((method is PasswordMethod or PasskeyMethod) && membership.PasswordsDisabled))
         {
             return null;
         }
@@ -242,7 +304,14 @@ public sealed class SessionClaims(ShepherdDbContextFactory contexts, AuditLog au
             await db.Users.Where(u => u.Id == userId)
                 .ExecuteUpdateAsync(u => u.SetProperty(x => x.CurrentOrganizationId, switchTo), cancellationToken);
         }
-        return Claims(user, membership, method);
+        return Claims(user, membership, method, await HasPasskeyAsync(user.Id, cancellationToken));
+    }
+
+    /// <summary>Whether the user has registered a passkey (a second factor that satisfies an organization's two-factor requirement).</summary>
+    public async Task<bool> HasPasskeyAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create(null, AuditActor.System);
+        return await db.Set<IdentityUserPasskey<long>>().AnyAsync(p => p.UserId == userId, cancellationToken);
     }
 
     /// <summary>Every organization the user belongs to, with their role there, by name.</summary>
@@ -267,7 +336,7 @@ public sealed class SessionClaims(ShepherdDbContextFactory contexts, AuditLog au
             m.TwoFactorRequiredRoles.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(m.Role.ToString(), StringComparer.OrdinalIgnoreCase)))];
     }
 
-    public static List<Claim> Claims(ShepherdUser user, MembershipView membership, string method)
+    public static List<Claim> Claims(ShepherdUser user, MembershipView membership, string method, bool hasPasskey)
     {
         var claims = new List<Claim>
         {
@@ -293,7 +362,7 @@ public sealed class SessionClaims(ShepherdDbContextFactory contexts, AuditLog au
         {
             claims.Add(new Claim(ApiScopes.PlatformClaim, ApiScopes.PlatformAdministrator));
         }
-        if (membership.TwoFactorRequired && !user.TwoFactorEnabled)
+        if (membership.TwoFactorRequired && !user.TwoFactorEnabled && !hasPasskey)
         {
             claims.Add(new Claim(TwoFactorSetupClaim, "required"));
         }

@@ -17,7 +17,7 @@ public sealed class SecurityMetrics
         var meter = meters.Create(MeterName);
         _rateLimited = meter.CreateCounter<long>(RateLimitedName, "{request}", "Requests refused with 429 by a rate limit policy.");
         _signIns = meter.CreateCounter<long>(SignInsName, "{attempt}",
-            "Sign-in attempts by outcome (succeeded, failed, locked_out) and step (password, second_factor).");
+            "Sign-in attempts by outcome (succeeded, failed, locked_out) and step (password, second_factor, passkey).");
     }
 
     /// <summary>One sign-in attempt: failed ones per minute and lockouts are the brute-force signals alerting watches.</summary>

@@ -25,7 +25,28 @@ public sealed class TwoFactorSignInModel(AccountSessions accounts, TwoFactor two
 
     public string? Error { get; private set; }
 
-    public IActionResult OnGet() => TwoFactorPending.Read(HttpContext) is null ? Redirect(WebSession.SignInPath) : Page();
+    /// <summary>The user has an authenticator app set up (the code form shows).</summary>
+    public bool HasAuthenticator { get; private set; } = true;
+
+    /// <summary>The user has passkeys: one may serve as the second step instead of a code.</summary>
+    public bool HasPasskey { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (TwoFactorPending.Read(HttpContext) is not { } pending
+            || await users.FindByIdAsync(pending.UserId.ToString(CultureInfo.InvariantCulture)) is not { } user)
+        {
+            return Redirect(WebSession.SignInPath);
+        }
+        await DescribeAsync(user, cancellationToken);
+        return Page();
+    }
+
+    private async Task DescribeAsync(ShepherdUser user, CancellationToken cancellationToken)
+    {
+        HasAuthenticator = user.TwoFactorEnabled;
+        HasPasskey = await HttpContext.RequestServices.GetRequiredService<SessionClaims>().HasPasskeyAsync(user.Id, cancellationToken);
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -38,6 +59,7 @@ public sealed class TwoFactorSignInModel(AccountSessions accounts, TwoFactor two
             TwoFactorPending.End(HttpContext);
             return Redirect(WebSession.SignInPath);
         }
+        await DescribeAsync(user, cancellationToken);
         if (string.IsNullOrWhiteSpace(Code))
         {
             Error = "Enter the six digits your authenticator app shows, or one of your recovery codes.";
