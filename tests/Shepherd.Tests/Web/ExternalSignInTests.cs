@@ -116,7 +116,7 @@ public sealed partial class ExternalSignInTests(ExternalSignInApp app, SqliteApp
         done.Headers.Location!.ToString().ShouldBe(TwoFactorSignInModel.Path);
         WebForms.SessionCookie(done).ShouldBeNull("no session before the second factor");
         using var code = await WebForms.PostAsync(browser, TwoFactorSignInModel.Path,
-            new() { ["Code"] = Totp.Code(key, TimeProvider.System.GetUtcNow()) });
+            new() { ["Code"] = Totp.Code(key, TimeProvider.System.GetUtcNow().AddSeconds(30)) });
         code.StatusCode.ShouldBe(HttpStatusCode.Redirect, await code.Content.ReadAsStringAsync(Cancel));
         WebForms.SessionCookie(code).ShouldNotBeNull();
         (await browser.GetAsync("/api/v1/people", Cancel)).StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -33,8 +33,8 @@ public sealed partial class TwoFactorTests(WebSqliteApp app) : IClassFixture<Web
 
         using var wrong = await browser.PostAsync(TwoFactorModel.Path + "?handler=Enable", WebForms.Form(setup, new() { ["Code"] = "000000" }), Cancel);
         WebForms.Error(await wrong.Content.ReadAsStringAsync(Cancel)).ShouldNotBeNull().ShouldStartWith("That code is not right.");
-        using var enabled = await browser.PostAsync(TwoFactorModel.Path + "?handler=Enable",
-            WebForms.Form(setup, new() { ["Code"] = Totp.Code(key, TimeProvider.System.GetUtcNow()) }), Cancel);
+        var enablingCode = Totp.Code(key, TimeProvider.System.GetUtcNow());
+        using var enabled = await browser.PostAsync(TwoFactorModel.Path + "?handler=Enable", WebForms.Form(setup, new() { ["Code"] = enablingCode }), Cancel);
         var codesPage = await enabled.Content.ReadAsStringAsync(Cancel);
         var recoveryCodes = RecoveryCode().Matches(codesPage).Select(m => m.Groups[1].Value).ToList();
         recoveryCodes.Count.ShouldBe(10, codesPage);
@@ -48,10 +48,14 @@ public sealed partial class TwoFactorTests(WebSqliteApp app) : IClassFixture<Web
         (await second.GetAsync("/api/v1/people", Cancel)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         using var badCode = await WebForms.PostAsync(second, TwoFactorSignInModel.Path, new() { ["Code"] = "123456" });
         WebForms.Error(await badCode.Content.ReadAsStringAsync(Cancel)).ShouldNotBeNull().ShouldStartWith("That code is not right.");
-        using var signedIn = await WebForms.PostAsync(second, TwoFactorSignInModel.Path, new() { ["Code"] = Totp.Code(key, TimeProvider.System.GetUtcNow()) });
+        // The code used to turn it on is spent: the app's next code (accepted a step early, as a phone's clock may run ahead).
+        var nextCode = Totp.Code(key, TimeProvider.System.GetUtcNow().AddSeconds(30));
+        (await SignInWithCodeAsync(admin.AdminEmail, enablingCode)).ShouldBeFalse("an app code works once");
+        using var signedIn = await WebForms.PostAsync(second, TwoFactorSignInModel.Path, new() { ["Code"] = nextCode });
         signedIn.StatusCode.ShouldBe(HttpStatusCode.Redirect, await signedIn.Content.ReadAsStringAsync(Cancel));
         signedIn.Headers.Location!.ToString().ShouldBe(AccountModel.Path);
         (await second.GetAsync("/api/v1/people", Cancel)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await SignInWithCodeAsync(admin.AdminEmail, nextCode)).ShouldBeFalse("a code seen over a shoulder does not open a second session");
 
         // A recovery code signs in once.
         (await SignInWithCodeAsync(admin.AdminEmail, recoveryCodes[0])).ShouldBeTrue();
@@ -87,7 +91,7 @@ public sealed partial class TwoFactorTests(WebSqliteApp app) : IClassFixture<Web
         var page = await browser.GetStringAsync(TwoFactorModel.Path, Cancel);
         page.ShouldNotContain("Turn two-factor sign-in off");
         using var refused = await browser.PostAsync(TwoFactorModel.Path + "?handler=Disable",
-            WebForms.Form(page, new() { ["Code"] = Totp.Code(key, TimeProvider.System.GetUtcNow()) }), Cancel);
+            WebForms.Form(page, new() { ["Code"] = Totp.Code(key, TimeProvider.System.GetUtcNow().AddSeconds(30)) }), Cancel);
 
         WebForms.Error(await refused.Content.ReadAsStringAsync(Cancel)).ShouldNotBeNull().ShouldStartWith("Your organization requires two-factor sign-in");
         (await browser.GetStringAsync(TwoFactorModel.Path, Cancel)).ShouldContain("Two-factor sign-in is <strong>on</strong>");

@@ -15,10 +15,17 @@ public sealed record TwoFactorEnrollment(string SharedKey, string AuthenticatorU
 /// Two-factor sign-in with an authenticator app (TOTP, RFC 6238) and one-time recovery codes, on Identity's token
 /// providers. A wrong code counts toward the same lockout as a wrong password.
 /// </summary>
-public sealed class TwoFactor(UserManager<ShepherdUser> users, IUserStore<ShepherdUser> store, SessionClaims sessions)
+public sealed class TwoFactor(UserManager<ShepherdUser> users, IUserStore<ShepherdUser> store, SessionClaims sessions, TimeProvider clock)
 {
     public const int RecoveryCodeCount = 10;
     private const string Issuer = "Shepherd";
+
+    /// <summary>Where the last accepted app code is kept (Identity's user tokens): it is refused a second time.</summary>
+    private const string TokenProvider = "Shepherd";
+    private const string LastCodeToken = "LastAuthenticatorCode";
+
+    /// <summary>Longer than Identity accepts a code (two 30-second steps either side of now).</summary>
+    private static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(5);
 
     /// <summary>The key to enter into an authenticator app (made once, kept until enrollment is confirmed or reset).</summary>
     public async Task<TwoFactorEnrollment> EnrollmentAsync(ShepherdUser user)
@@ -41,7 +48,7 @@ public sealed class TwoFactor(UserManager<ShepherdUser> users, IUserStore<Shephe
     /// <summary>Turns two-factor sign-in on when the code from the app is right; returns the recovery codes (shown once) or null.</summary>
     public async Task<IReadOnlyList<string>?> ConfirmAsync(ShepherdUser user, string code, string? ipAddress, CancellationToken cancellationToken)
     {
-        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Digits(code)))
+        if (!await VerifyAppCodeAsync(user, Digits(code)))
         {
             return null;
         }
@@ -66,7 +73,7 @@ public sealed class TwoFactor(UserManager<ShepherdUser> users, IUserStore<Shephe
         code = code.Trim();
         var digits = Digits(code);
         var ok = digits.Length == 6 && digits.All(char.IsAsciiDigit)
-            ? await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits)
+            ? await VerifyAppCodeAsync(user, digits)
             : code.Length is > 0 and <= 64 && (await users.RedeemTwoFactorRecoveryCodeAsync(user, code.Replace(" ", "", StringComparison.Ordinal))).Succeeded;
         if (ok)
         {
@@ -90,6 +97,27 @@ public sealed class TwoFactor(UserManager<ShepherdUser> users, IUserStore<Shephe
         await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
         await users.UpdateSecurityStampAsync(user);
         await sessions.RecordAsync(await sessions.MembershipsAsync(user.Id, cancellationToken), user, AuditAction.TwoFactorChanged, ipAddress, cancellationToken, "disabled by " + actor);
+    }
+
+    /// <summary>
+    /// A code from the authenticator app, accepted once: Identity takes any code of the steps around now, so without a
+    /// memory a code seen over a shoulder or in a phished form would open a second session within those minutes.
+    /// </summary>
+    private async Task<bool> VerifyAppCodeAsync(ShepherdUser user, string digits)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        if (await users.GetAuthenticationTokenAsync(user, TokenProvider, LastCodeToken) is { } last
+            && last.Split(' ') is [var code, var at] && code == digits
+            && long.TryParse(at, NumberStyles.None, CultureInfo.InvariantCulture, out var usedAt) && now - usedAt < ReplayWindow.TotalSeconds)
+        {
+            return false;
+        }
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits))
+        {
+            return false;
+        }
+        await users.SetAuthenticationTokenAsync(user, TokenProvider, LastCodeToken, string.Create(CultureInfo.InvariantCulture, $"{digits} {now}"));
+        return true;
     }
 
     private static string Digits(string code) => code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
