@@ -125,6 +125,32 @@ public abstract class GroupLeaderScopeTests<TApp>(TApp app) where TApp : Shepher
     }
 
     [Fact]
+    public async Task A_leader_sees_no_family_names_adds_no_one_outside_their_groups_and_leaves_the_service_headcount_to_staff()
+    {
+        var church = await ChurchAsync();
+        await using (var db = app.Database(church.Admin.OrganizationId))
+        {
+            var family = new Data.Families.Family { Name = "Bethany household" };
+            family.Members.Add(new Data.Families.FamilyMember { PersonId = church.Mary, Role = Data.Families.FamilyRole.Adult });
+            db.Families.Add(family);
+            await db.SaveChangesAsync();
+        }
+        var leader = await LeaderAsync(church);
+        var staff = await app.NewMemberAsync(church.Admin.OrganizationId, OrganizationRole.Staff);
+
+        (await leader.GetJsonAsync($"/api/v1/people/{church.Mary}"))["families"]!.AsArray().ShouldBeEmpty("a leader may not read families");
+        (await staff.GetJsonAsync($"/api/v1/people/{church.Mary}"))["families"]!.AsArray().Single()!["familyName"]!.GetValue<string>().ShouldBe("Bethany household");
+
+        var before = (await staff.GetJsonAsync("/api/v1/people"))["totalCount"]!.GetValue<int>();
+        (await leader.PostAsync("/api/v1/people", new { firstName = "New", lastName = "Comer" })).StatusCode
+            .ShouldBe(HttpStatusCode.Forbidden, "a person a leader added would be outside their own groups");
+        (await staff.GetJsonAsync("/api/v1/people"))["totalCount"]!.GetValue<int>().ShouldBe(before);
+        (await leader.PutAsync($"/api/v1/services/{church.Service}/headcount", new { headcount = 400 })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await leader.PutAsync($"/api/v1/people/{church.Mary}", new { firstName = "Mary", lastName = "Of Bethany" })).StatusCode
+            .ShouldBe(HttpStatusCode.OK, "their own people they still edit");
+    }
+
+    [Fact]
     public async Task Anyone_outside_the_leaders_groups_answers_exactly_like_an_id_that_does_not_exist()
     {
         var church = await ChurchAsync();

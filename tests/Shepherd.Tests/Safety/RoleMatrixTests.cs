@@ -62,7 +62,7 @@ public abstract class RoleMatrixTests<TApp>(TApp app) where TApp : ShepherdApp
         // People: group leaders read and edit (their groups' people); the kiosk reads nobody.
         ["GET /api/v1/people"] = "ASLV",
         ["GET /api/v1/people/{id}"] = "ASLV",
-        ["POST /api/v1/people"] = "ASL",
+        ["POST /api/v1/people"] = "AS",
         ["PUT /api/v1/people/{id}"] = "ASL",
         ["POST /api/v1/people/{id}/archive"] = "ASL",
         ["POST /api/v1/people/{id}/restore"] = "ASL",
@@ -113,13 +113,13 @@ public abstract class RoleMatrixTests<TApp>(TApp app) where TApp : ShepherdApp
         ["PUT /api/v1/groups/{id}/members/{personId}"] = "AS",
         ["DELETE /api/v1/groups/{id}/members/{personId}"] = "AS",
 
-        // Services: everyone reads the schedule; staff plans it; whoever records attendance sets the headcount.
+        // Services: everyone reads the schedule; staff plans it and sets the service-wide headcount.
         ["GET /api/v1/services"] = Everyone,
         ["GET /api/v1/services/{id}"] = Everyone,
         ["POST /api/v1/services"] = "AS",
         ["PUT /api/v1/services/{id}"] = "AS",
         ["DELETE /api/v1/services/{id}"] = "AS",
-        ["PUT /api/v1/services/{id}/headcount"] = "ASL",
+        ["PUT /api/v1/services/{id}/headcount"] = "AS",
 
         // Attendance: the kiosk checks in and out and reads nothing; leaders record their groups' attendance.
         ["GET /api/v1/services/{serviceId}/attendance"] = "ASLV",

@@ -18,7 +18,7 @@ public static class PeopleApi
         var people = api.MapGroup("/people").WithTags("People");
         people.MapGet("/", ListAsync).RequirePermission(Permission.PeopleRead);
         people.MapGet("/{id:long}", GetAsync).RequirePermission(Permission.PeopleRead);
-        people.MapPost("/", CreateAsync).RequirePermission(Permission.PeopleWrite);
+        people.MapPost("/", CreateAsync).RequirePermission(Permission.PeopleCreate);
         people.MapPut("/{id:long}", UpdateAsync).RequirePermission(Permission.PeopleWrite);
         people.MapArchiving<Person>("Person", Permission.PeopleWrite, (scope, rows) => scope.People(rows));
         people.MapPersonPhotoApi();
@@ -128,8 +128,15 @@ public static class PeopleApi
     }
 
     /// <summary>Without <see cref="Permission.ContactDetailsRead"/> a caller gets the person without e-mails, phones or address.</summary>
-    private static PersonDetail Visible(PersonDetail person, ClaimsPrincipal user) =>
-        user.Has(Permission.ContactDetailsRead) ? person : person with { Emails = [], Phones = [], Address = AddressDto.From(new Address()) };
+    /// <summary>Contact details only for callers who may read them; family names only for those who may read families.</summary>
+    private static PersonDetail Visible(PersonDetail person, ClaimsPrincipal user)
+    {
+        if (!user.Has(Permission.ContactDetailsRead))
+        {
+            person = person with { Emails = [], Phones = [], Address = AddressDto.From(new Address()) };
+        }
+        return user.Has(Permission.FamiliesRead) ? person : person with { Families = [] };
+    }
 
     private static async Task<List<PersonFamilyResponse>> FamiliesOfAsync(ShepherdDbContext db, long personId, CancellationToken ct) =>
         await db.FamilyMembers.AsNoTracking().Where(m => m.PersonId == personId)

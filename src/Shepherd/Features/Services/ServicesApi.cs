@@ -19,7 +19,8 @@ public static class ServicesApi
         services.MapGet("/{id:long}", GetAsync).RequirePermission(Permission.ServicesRead);
         services.MapPost("/", CreateAsync).RequirePermission(Permission.ServicesWrite);
         services.MapPut("/{id:long}", UpdateAsync).RequirePermission(Permission.ServicesWrite);
-        services.MapPut("/{id:long}/headcount", SetHeadcountAsync).RequirePermission(Permission.AttendanceWrite);
+        // A service-wide number, not one group's: staff set it (a group leader records their people by name).
+        services.MapPut("/{id:long}/headcount", SetHeadcountAsync).RequirePermission(Permission.ServicesWrite);
         services.MapDelete("/{id:long}", DeleteAsync).RequirePermission(Permission.ServicesWrite);
     }
 

@@ -8,7 +8,10 @@ namespace Shepherd.Platform.Accounts;
 public enum Permission
 {
     PeopleRead,
+    /// <summary>Change people one may read (a group leader: the people of their groups).</summary>
     PeopleWrite,
+    /// <summary>Add a new person to the church's records (not group leaders: a person they add would be outside their groups).</summary>
+    PeopleCreate,
     /// <summary>E-mail addresses, phone numbers and postal addresses, beyond a name.</summary>
     ContactDetailsRead,
     FamiliesRead,
@@ -51,7 +54,7 @@ public static class Permissions
 {
     private static readonly IReadOnlySet<Permission> Writes = new HashSet<Permission>
     {
-        Permission.PeopleWrite, Permission.FamiliesWrite, Permission.GroupsWrite, Permission.ServicesWrite,
+        Permission.PeopleWrite, Permission.PeopleCreate, Permission.FamiliesWrite, Permission.GroupsWrite, Permission.ServicesWrite,
         Permission.AttendanceWrite, Permission.CheckIn, Permission.NotesWrite, Permission.BadgesWrite,
         Permission.SettingsWrite, Permission.UsersManage, Permission.TokensManage, Permission.PrivacyManage,
     };
