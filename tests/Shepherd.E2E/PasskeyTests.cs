@@ -49,6 +49,33 @@ public sealed class PasskeyTests(Chromium chromium, PasskeyTests.PasskeyServer s
     }
 
     [Fact]
+    public async Task A_browser_without_the_WebAuthn_JSON_helpers_adds_a_passkey_and_signs_in_with_the_scripts_own_conversion()
+    {
+        // Older browsers (before 2024) have no parse*OptionsFromJSON nor credential.toJSON: the script converts itself.
+        var member = await _church.NewMemberAsync();
+        var browser = await SignedInAsync(member);
+        await browser.Context.AddInitScriptAsync("""
+            delete PublicKeyCredential.parseCreationOptionsFromJSON;
+            delete PublicKeyCredential.parseRequestOptionsFromJSON;
+            delete PublicKeyCredential.prototype.toJSON;
+            """);
+        var authenticator = await VirtualAuthenticator.AddAsync(browser);
+        await browser.GoToAsync(PasskeysModel.Path);
+        (await browser.Page.EvaluateAsync<bool>("() => 'parseCreationOptionsFromJSON' in PublicKeyCredential || 'toJSON' in PublicKeyCredential.prototype"))
+            .ShouldBeFalse();
+
+        await AddPasskeyAsync(browser, "Old browser");
+
+        (await browser.Page.Locator("#passkeys-list tbody tr").CountAsync()).ShouldBe(1);
+        (await authenticator.CredentialsAsync()).Count.ShouldBe(1);
+        await SignOutAsync(browser);
+        await PressPasskeyButtonAsync(browser, "#passkey-signin");
+        await browser.ShouldBeAtAsync("/account");
+        (await browser.Page.GetByRole(AriaRole.Main).InnerTextAsync()).ShouldContain($"Signed in as {member.Email}");
+        await browser.AssertNoProblemsAsync();
+    }
+
+    [Fact]
     public async Task An_administrator_whose_organization_requires_two_factor_finishes_the_password_sign_in_with_a_passkey()
     {
         var administrator = await _church.NewUserAsync(_church.OrganizationId, OrganizationRole.Administrator, "admin");
