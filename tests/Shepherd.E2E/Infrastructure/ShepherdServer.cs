@@ -48,7 +48,8 @@ public partial class ShepherdServer : IAsyncLifetime
 
     public ServeProcess Serve => _serve ?? throw new InvalidOperationException("The server has not started.");
 
-    public Uri Address => Serve.Address;
+    /// <summary>The address the browser opens (the server's loopback address unless a subclass names it otherwise).</summary>
+    public virtual Uri Address => Serve.Address;
 
     public SmtpTestServer Smtp { get; private set; } = null!;
 
@@ -57,7 +58,8 @@ public partial class ShepherdServer : IAsyncLifetime
         Smtp = await SmtpTestServer.StartAsync();
         foreach (var (key, value) in Smtp.ShepherdSettings)
         {
-            Settings[key] = value;
+            // A subclass's own setting wins (e.g. no public URL, so passkeys belong to the address the browser opens).
+            Settings.TryAdd(key, value);
         }
         // SQLite migrates itself when serve starts.
         _serve = await ServeProcess.StartAsync(Settings.ToDictionary(kv => kv.Key.Replace(":", "__", StringComparison.Ordinal), kv => kv.Value));
