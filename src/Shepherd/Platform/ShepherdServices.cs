@@ -46,6 +46,7 @@ public static class ShepherdServices
         services.AddScoped<Invitations>();
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section);
         services.AddSingleton<MailSender>();
+        services.AddSingleton<MailMetrics>();
         services.AddSingleton<MailOutbox>();
         services.AddSingleton<AccountEmails>();
         services.AddScoped<AdministratorSetup>();

@@ -26,11 +26,19 @@ public sealed class PasswordResetTests(MailApp app) : IClassFixture<MailApp>
         WebForms.SessionCookie(await WebForms.SignInWithPasswordAsync(elsewhere, admin.AdminEmail, Password)).ShouldNotBeNull();
         using var browser = app.Browser();
 
+        using var sentMail = new Infrastructure.CounterReading(app.Services, MailMetrics.MeterName, MailMetrics.MessagesName, ("outcome", "sent"));
         using var asked = await WebForms.PostAsync(browser, AccountLinks.ForgotPath, new() { ["Email"] = admin.AdminEmail.ToUpperInvariant() });
 
         (await asked.Content.ReadAsStringAsync(Cancel)).ShouldContain(WebUtility.HtmlEncode(ForgotPasswordModel.SentMessage));
         var (mail, link) = await app.Smtp.SingleAsync(admin.AdminEmail);
         mail.Subject.ShouldBe("Reset your Shepherd password");
+        // Counted once the server's answer is in, a moment after the message itself arrived.
+        var counted = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10);
+        while (sentMail.Value == 0 && TimeProvider.System.GetUtcNow() < counted)
+        {
+            await Task.Delay(20, Cancel);
+        }
+        sentMail.Value.ShouldBeGreaterThanOrEqualTo(1, "shepherd.mail.messages{outcome=sent}");
         mail.HtmlBody!.ShouldContain("https://shepherd.church.example/account/reset?user=");
         link.ShouldStartWith(AccountLinks.ResetPath + "?user=");
         using var mismatch = await WebForms.PostAsync(browser, link, new() { ["NewPassword"] = NewPassword, ["ConfirmPassword"] = "something else" });
@@ -144,7 +152,8 @@ public sealed class PasswordResetTests(MailApp app) : IClassFixture<MailApp>
             FromAddress = "a@b.example",
             PublicUrl = "https://x.example",
             Password = "smtp-secret-password",
-        }), NullLogger<MailSender>.Instance);
+        }), app.Services.GetRequiredService<MailMetrics>(), NullLogger<MailSender>.Instance);
+        using var failedMail = new Infrastructure.CounterReading(app.Services, MailMetrics.MeterName, MailMetrics.MessagesName, ("outcome", "failed"));
         var result = await new MailHealthCheck(unreachable).CheckHealthAsync(new(), Cancel);
         result.Status.ShouldBe(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
         result.Description.ShouldNotBeNull().ShouldContain($"127.0.0.1:{port}");
@@ -152,6 +161,7 @@ public sealed class PasswordResetTests(MailApp app) : IClassFixture<MailApp>
         var failed = await unreachable.SendAsync(new OutgoingMail("someone@example.org", "s", "t", "<p>t</p>"), Cancel);
         failed.Sent.ShouldBeFalse();
         failed.Problem.ShouldNotBeNull().ShouldContain("could not be sent");
+        failedMail.Value.ShouldBe(1, "shepherd.mail.messages{outcome=failed} counts it for alerting");
     }
 }
 

@@ -30,7 +30,7 @@ public static class TelemetryRegistration
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation()
-                .AddMeter(BackupMetrics.MeterName, BusinessMetrics.MeterName, DatabaseCommandMetrics.MeterName, JobRunLog.MeterName)
+                .AddMeter(BackupMetrics.MeterName, BusinessMetrics.MeterName, DatabaseCommandMetrics.MeterName, JobRunLog.MeterName, Platform.Mail.MailMetrics.MeterName)
                 // Every scrape sees the latest values: the endpoint is behind a token, so scrapes come from a known few.
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
             if (options.OtlpEndpoint is { } endpoint)

@@ -11,7 +11,7 @@ namespace Shepherd.Platform.Mail;
 /// Sends e-mail over SMTP (MailKit), one connection per message: Shepherd sends a few messages a day, not a newsletter.
 /// A failure is logged (server, port and error, never the password) and returned to the caller, who tells the person.
 /// </summary>
-public sealed partial class MailSender(IOptions<MailOptions> options, ILogger<MailSender> logger)
+public sealed partial class MailSender(IOptions<MailOptions> options, MailMetrics metrics, ILogger<MailSender> logger)
 {
     public MailOptions Options => options.Value;
 
@@ -36,11 +36,13 @@ public sealed partial class MailSender(IOptions<MailOptions> options, ILogger<Ma
             await client.SendAsync(message, cancellationToken);
             await client.DisconnectAsync(quit: true, cancellationToken);
             LogSent(logger, settings.Host!, settings.Port);
+            metrics.Sent();
             return MailResult.Ok;
         }
         catch (Exception e) when (IsMailFailure(e))
         {
             LogFailed(logger, settings.Host!, settings.Port, e.GetType().Name, e.Message);
+            metrics.Failed();
             return MailResult.Failed("The e-mail could not be sent (the mail server did not accept it). Try again later or ask an administrator to check the mail settings.");
         }
     }
