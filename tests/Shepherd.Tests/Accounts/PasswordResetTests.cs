@@ -110,6 +110,28 @@ public sealed class PasswordResetTests(MailApp app) : IClassFixture<MailApp>
     }
 
     [Fact]
+    public async Task A_link_mailed_before_the_organization_switched_passwords_off_sets_no_password()
+    {
+        using var admin = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        using var browser = app.Browser();
+        await WebForms.PostAsync(browser, AccountLinks.ForgotPath, new() { ["Email"] = admin.AdminEmail });
+        var (_, link) = await app.Smtp.SingleAsync(admin.AdminEmail);
+        await using (var db = app.Database(admin.OrganizationId))
+        {
+            await db.Organizations.Where(o => o.Id == admin.OrganizationId).ExecuteUpdateAsync(o => o.SetProperty(x => x.LocalPasswordsDisabled, true), Cancel);
+        }
+
+        using var refused = await WebForms.PostAsync(browser, link, new() { ["NewPassword"] = NewPassword, ["ConfirmPassword"] = NewPassword });
+
+        WebForms.Error(await refused.Content.ReadAsStringAsync(Cancel)).ShouldBe(ResetPasswordModel.PasswordsOff);
+        await using var check = app.Database(admin.OrganizationId);
+        var user = await check.Users.SingleAsync(u => u.Email == admin.AdminEmail, Cancel);
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Data.Accounts.ShepherdUser>>();
+        (await users.CheckPasswordAsync(user, NewPassword)).ShouldBeFalse("the new password was not set");
+    }
+
+    [Fact]
     public async Task An_unconfirmed_address_gets_a_confirmation_link_that_confirms_it()
     {
         using var admin = await app.NewOrganizationAsync(cancellationToken: Cancel);

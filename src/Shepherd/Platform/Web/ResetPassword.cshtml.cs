@@ -19,6 +19,8 @@ namespace Shepherd.Platform.Web;
 [EnableRateLimiting(RateLimits.PasswordReset)]
 public sealed class ResetPasswordModel(UserManager<ShepherdUser> users, SessionClaims sessions) : PageModel
 {
+    public const string PasswordsOff = "Your organization signs in only through its identity provider, so no password is set here. Use the provider's button on the sign-in page.";
+
     public const string InvalidLink = "This reset link has expired, was already used or is damaged. Ask for a new one.";
 
     [BindProperty(SupportsGet = true, Name = "user")]
@@ -59,6 +61,12 @@ public sealed class ResetPasswordModel(UserManager<ShepherdUser> users, SessionC
         if (string.IsNullOrEmpty(NewPassword) || NewPassword != ConfirmPassword)
         {
             Error = string.IsNullOrEmpty(NewPassword) ? "Choose a new password of at least 10 characters." : "The new password and its confirmation differ.";
+            return Page();
+        }
+        // A link mailed before the organization switched passwords off sets none now: there is nothing to sign in with.
+        if (await sessions.MembershipsAsync(user.Id, cancellationToken) is { Count: > 0 } organizations && organizations.All(m => m.PasswordsDisabled))
+        {
+            Error = PasswordsOff;
             return Page();
         }
         var reset = await users.ResetPasswordAsync(user, token, NewPassword);
