@@ -55,15 +55,7 @@ public sealed class Invitations(ShepherdDbContext db, UserManager<ShepherdUser> 
     public async Task<IReadOnlyList<string>> AcceptAsNewUserAsync(Invitation invitation, string password, string? displayName, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var user = new ShepherdUser
-        {
-            UserName = invitation.Email,
-            Email = invitation.Email,
-            EmailConfirmed = true,
-            DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(),
-            CreatedAt = clock.GetUtcNow(),
-            CurrentOrganizationId = invitation.OrganizationId,
-        };
+        var user = NewUser(invitation, displayName);
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {
@@ -74,6 +66,17 @@ public sealed class Invitations(ShepherdDbContext db, UserManager<ShepherdUser> 
         return [];
     }
 
+    /// <summary>The invited address's account, confirmed (the invitation link reached it), working in the inviting organization.</summary>
+    private ShepherdUser NewUser(Invitation invitation, string? displayName) => new()
+    {
+        UserName = invitation.Email,
+        Email = invitation.Email,
+        EmailConfirmed = true,
+        DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(),
+        CreatedAt = clock.GetUtcNow(),
+        CurrentOrganizationId = invitation.OrganizationId,
+    };
+
     /// <summary>
     /// Creates the account for a new address with no password, linked to the external login whose verified address is
     /// the invited one (checked by the caller), and its membership. Returns the user, or null when Identity refused.
@@ -81,15 +84,7 @@ public sealed class Invitations(ShepherdDbContext db, UserManager<ShepherdUser> 
     public async Task<ShepherdUser?> AcceptWithLoginAsync(Invitation invitation, UserLoginInfo login, string? displayName, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var user = new ShepherdUser
-        {
-            UserName = invitation.Email,
-            Email = invitation.Email,
-            EmailConfirmed = true,
-            DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(),
-            CreatedAt = clock.GetUtcNow(),
-            CurrentOrganizationId = invitation.OrganizationId,
-        };
+        var user = NewUser(invitation, displayName);
         if (!(await users.CreateAsync(user)).Succeeded || !(await users.AddLoginAsync(user, login)).Succeeded)
         {
             return null;
