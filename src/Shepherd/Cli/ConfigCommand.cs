@@ -27,15 +27,7 @@ public sealed class ConfigCommand : Command
     private static async Task<int> RenderRulesAsync(IServiceProvider services, string? output, CancellationToken cancellationToken)
     {
         var options = services.GetRequiredService<IConfiguration>().GetSection(AlertingOptions.Section).Get<AlertingOptions>() ?? new AlertingOptions();
-        IReadOnlyList<AlertRule> catalogue;
-        try
-        {
-            catalogue = AlertRuleCatalogue.Create(options);
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new CommandException(e.Message);
-        }
+        var catalogue = AlertRuleCatalogue.Create(options);
         var yaml = PrometheusRules.Render(catalogue, options.RunbookBaseUrl);
         if (output is null)
         {

@@ -60,7 +60,7 @@ public sealed partial class AlertRuleFilesTests : IDisposable
         var wrong = await ShepherdProcess.RunAsync(new Dictionary<string, string?> { ["Shepherd__Alerting__AvailabilityObjective"] = "99.5" },
             "config", "render", "prometheus-rules");
         wrong.ExitCode.ShouldBe(1, wrong.ToString());
-        wrong.Stderr.ShouldContain("AvailabilityObjective must be between 0 and 1");
+        wrong.Stderr.Trim().ShouldBe("Shepherd:Alerting:AvailabilityObjective is 99.5: it must be between 0 and 1 (e.g. 0.995 for 99.5 %).");
     }
 
     [Fact]

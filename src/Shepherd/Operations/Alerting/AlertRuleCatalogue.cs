@@ -1,4 +1,5 @@
 using System.Globalization;
+using Shepherd.Data;
 
 namespace Shepherd.Operations.Alerting;
 
@@ -16,13 +17,14 @@ public static class AlertRuleCatalogue
     private const string Requests = "http_server_request_duration_seconds";
     private const string ServerErrors = "http_response_status_code=~\"5..\"";
 
+    /// <exception cref="SettingsException">The availability objective is not between 0 and 1.</exception>
     public static IReadOnlyList<AlertRule> Create(AlertingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!(options.AvailabilityObjective is > 0 and < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.AvailabilityObjective,
-                $"{AlertingOptions.Section}:AvailabilityObjective must be between 0 and 1 (e.g. 0.995).");
+            throw new SettingsException(
+                $"{AlertingOptions.Section}:AvailabilityObjective is {options.AvailabilityObjective.ToString(CultureInfo.InvariantCulture)}: it must be between 0 and 1 (e.g. 0.995 for 99.5 %).");
         }
         // Rounded so that 1 - 0.995 is written 0.005, not 0.0050000000000000044.
         var budget = Math.Round(1 - options.AvailabilityObjective, 12);
