@@ -19,6 +19,7 @@ public static class ShepherdCommandLine
         root.Subcommands.Add(new SeedDemoCommand());
         root.Subcommands.Add(new BackupCommand());
         root.Subcommands.Add(new LogsCommand());
+        root.Subcommands.Add(new ConfigCommand());
         root.SetAction(async (parse, cancellationToken) =>
         {
             // Unknown words are most likely a mistyped command: say so instead of starting a server.

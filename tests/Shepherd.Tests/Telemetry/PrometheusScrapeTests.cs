@@ -38,6 +38,8 @@ public sealed class PrometheusScrapeTests(ScrapedShepherd scraped) : IDisposable
         shipped.ShouldContain("credentials_file: /etc/prometheus/shepherd-token");
         shipped.ShouldContain("\"shepherd:5000\"");
         var copy = Path.Combine(_folder, "prometheus.yml");
+        // The rule file it names is read relative to it, so it goes beside the copy.
+        File.Copy(Path.Combine(Path.GetDirectoryName(ShippedConfig)!, "alert_rules.yml"), Path.Combine(_folder, "alert_rules.yml"));
         await File.WriteAllTextAsync(copy, shipped.Replace("/etc/prometheus/shepherd-token", tokenFile, StringComparison.Ordinal), TestContext.Current.CancellationToken);
 
         var check = await OsCommand.RunAsync("/usr/bin/promtool", ["check", "config", copy], TimeSpan.FromSeconds(30));

@@ -20,6 +20,7 @@ public static class TelemetryRegistration
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         services.AddSingleton(options);
         services.AddSingleton<BusinessMetrics>();
+        services.AddSingleton<Alerting.CapacityMetrics>();
         if (!options.Enabled)
         {
             return services;
@@ -30,7 +31,8 @@ public static class TelemetryRegistration
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation()
-                .AddMeter(BackupMetrics.MeterName, BusinessMetrics.MeterName, DatabaseCommandMetrics.MeterName, JobRunLog.MeterName, Platform.Mail.MailMetrics.MeterName)
+                .AddMeter(BackupMetrics.MeterName, BusinessMetrics.MeterName, DatabaseCommandMetrics.MeterName, JobRunLog.MeterName, Platform.Mail.MailMetrics.MeterName,
+                    Alerting.CapacityMetrics.MeterName)
                 // Every scrape sees the latest values: the endpoint is behind a token, so scrapes come from a known few.
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
             if (options.OtlpEndpoint is { } endpoint)
@@ -57,11 +59,12 @@ public static class TelemetryRegistration
     }
 
     /// <summary>Creates the singletons that own observable instruments, which nothing else may have asked for yet.</summary>
-    private sealed class MeterActivation(BusinessMetrics business, BackupMetrics? backups = null) : IHostedService
+    private sealed class MeterActivation(BusinessMetrics business, Alerting.CapacityMetrics capacity, BackupMetrics? backups = null) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             GC.KeepAlive(business);
+            GC.KeepAlive(capacity);
             GC.KeepAlive(backups);
             return Task.CompletedTask;
         }
