@@ -63,16 +63,12 @@ public sealed partial class SmtpTestServer : IAsyncDisposable
         [.. Received.Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)))];
 
     /// <summary>
-    /// Waits (at most 10 s) until a message to <paramref name="to"/> has arrived, for mail Shepherd sends in the
+    /// Waits (at most <paramref name="timeout"/>, default 10 s) until a message to <paramref name="to"/> has arrived, for mail Shepherd sends in the
     /// background (password reset links), then returns it as <see cref="Single"/> does.
     /// </summary>
-    public async Task<(MimeMessage Message, string Link)> SingleAsync(string to)
+    public async Task<(MimeMessage Message, string Link)> SingleAsync(string to, TimeSpan? timeout = null)
     {
-        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10);
-        while (To(to).Count == 0 && TimeProvider.System.GetUtcNow() < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Infrastructure.Poll.UntilAsync(() => To(to).Count > 0, timeout);
         return Single(to);
     }
 
