@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Shepherd.Data.Accounts;
+using Shepherd.Data.Alerting;
 using Shepherd.Data.Attendance;
 using Shepherd.Data.Audit;
 using Shepherd.Data.Badges;
@@ -54,6 +55,13 @@ public sealed partial class ShepherdDbContext(DbContextOptions<ShepherdDbContext
     public DbSet<OrganizationMembership> Memberships => Set<OrganizationMembership>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<AlertRuleSetting> AlertRuleSettings => Set<AlertRuleSetting>();
+    public DbSet<AlertIncident> AlertIncidents => Set<AlertIncident>();
+    public DbSet<AlertChannel> AlertChannels => Set<AlertChannel>();
+    public DbSet<AlertSilence> AlertSilences => Set<AlertSilence>();
+    public DbSet<AlertMaintenanceWindow> AlertMaintenanceWindows => Set<AlertMaintenanceWindow>();
+    public DbSet<AlertNotification> AlertNotifications => Set<AlertNotification>();
+    public DbSet<AlertEvaluatorLease> AlertEvaluatorLeases => Set<AlertEvaluatorLease>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -489,6 +489,435 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Shepherd.Data.Alerting.AlertChannel", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<bool>("Escalation")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("escalation");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LastFailureAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<string>("MinimumSeverity")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("minimum_severity");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ProtectedSecret")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protected_secret");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_channels");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_alert_channels_name");
+
+                    b.ToTable("alert_channels", (string)null);
+                });
+
+            modelBuilder.Entity("Shepherd.Data.Alerting.AlertEvaluatorLease", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.Property<long?>("LastDigestAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_digest_at");
+
+                    b.Property<long?>("LastEvaluatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_evaluated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_evaluator_leases");
+
+                    b.ToTable("alert_evaluator_leases", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            ExpiresAt = 1291925127168000000L
+                        });
+                });
+
+            modelBuilder.Entity("Shepherd.Data.Alerting.AlertIncident", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AcknowledgedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<long?>("DigestedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("digested_at");
+
+                    b.Property<long?>("EscalatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("escalated_at");
+
+                    b.Property<long?>("FiredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fired_at");
+
+                    b.Property<long?>("LastNotifiedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_notified_at");
+
+                    b.Property<int>("NotificationCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notification_count");
+
+                    b.Property<double>("PeakValue")
+                        .HasColumnType("REAL")
+                        .HasColumnName("peak_value");
+
+                    b.Property<long>("PendingSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_since");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("RuleName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_name");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("severity");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.Property<string>("SuppressedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("suppressed_by");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL")
+                        .HasColumnName("threshold");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_incidents");
+
+                    b.HasIndex("FiredAt")
+                        .HasDatabaseName("ix_alert_incidents_fired_at");
+
+                    b.HasIndex("Status", "RuleName")
+                        .HasDatabaseName("ix_alert_incidents_status_rule_name");
+
+                    b.ToTable("alert_incidents", (string)null);
+                });
+
+            modelBuilder.Entity("Shepherd.Data.Alerting.AlertMaintenanceWindow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Days")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("days");
+
+                    b.Property<int>("DurationMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duration_minutes");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Severities")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("severities");
+
+                    b.Property<TimeOnly>("Start")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("start");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time_zone");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_maintenance_windows");
+
+                    b.ToTable("alert_maintenance_windows", (string)null);
+                });
+
+            modelBuilder.Entity("Shepherd.Data.Alerting.AlertNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_notifications");
+
+                    b.HasIndex("ChannelId")
+                        .HasDatabaseName("ix_alert_notifications_channel_id");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_alert_notifications_created_at");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_alert_notifications_status_next_attempt_at");
+
+                    b.ToTable("alert_notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Shepherd.Data.Alerting.AlertRuleSetting", b =>
+                {
+                    b.Property<string>("RuleName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_name");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<double?>("Threshold")
+                        .HasColumnType("REAL")
+                        .HasColumnName("threshold");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("RuleName")
+                        .HasName("pk_alert_rule_settings");
+
+                    b.ToTable("alert_rule_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Shepherd.Data.Alerting.AlertSilence", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<long>("EndsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("label");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_silences");
+
+                    b.HasIndex("EndsAt")
+                        .HasDatabaseName("ix_alert_silences_ends_at");
+
+                    b.ToTable("alert_silences", (string)null);
+                });
+
             modelBuilder.Entity("Shepherd.Data.Attendance.AttendanceRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1737,6 +2166,25 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.ToTable("services", (string)null);
                 });
 
+            modelBuilder.Entity("alert_notification_incidents", b =>
+                {
+                    b.Property<long>("AlertNotificationId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("alert_notification_id");
+
+                    b.Property<long>("IncidentsId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("incidents_id");
+
+                    b.HasKey("AlertNotificationId", "IncidentsId")
+                        .HasName("pk_alert_notification_incidents");
+
+                    b.HasIndex("IncidentsId")
+                        .HasDatabaseName("ix_alert_notification_incidents_incidents_id");
+
+                    b.ToTable("alert_notification_incidents", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<long>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole<long>", null)
@@ -1870,6 +2318,18 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasConstraintName("fk_memberships_users_user_id");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Shepherd.Data.Alerting.AlertNotification", b =>
+                {
+                    b.HasOne("Shepherd.Data.Alerting.AlertChannel", "Channel")
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alert_notifications_alert_channels_channel_id");
+
+                    b.Navigation("Channel");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Attendance.AttendanceRecord", b =>
@@ -2070,6 +2530,23 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_services_campuses_campus_id");
+                });
+
+            modelBuilder.Entity("alert_notification_incidents", b =>
+                {
+                    b.HasOne("Shepherd.Data.Alerting.AlertNotification", null)
+                        .WithMany()
+                        .HasForeignKey("AlertNotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alert_notification_incidents_alert_notifications_alert_notification_id");
+
+                    b.HasOne("Shepherd.Data.Alerting.AlertIncident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentsId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alert_notification_incidents_alert_incidents_incidents_id");
                 });
 
             modelBuilder.Entity("Shepherd.Data.Families.Family", b =>

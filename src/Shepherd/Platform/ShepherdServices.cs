@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Shepherd.Data;
 using Shepherd.Data.Accounts;
+using Shepherd.Operations.Alerting;
 using Shepherd.Operations.Backups;
 using Shepherd.Operations.Migrations;
 using Shepherd.Platform.Accounts;
@@ -60,6 +61,7 @@ public static class ShepherdServices
         services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SchemaMigrator>();
+        services.AddShepherdAlerting(configuration);
         services.AddSingleton(sp => BackupFolder.From(configuration, sp.GetRequiredService<DataFolder>()));
         services.AddSingleton<SqliteBackupSource>().AddSingleton<PostgresBackupSource>();
         services.AddSingleton<BackupWriter>().AddSingleton<BackupVerifier>().AddSingleton<BackupCatalog>();

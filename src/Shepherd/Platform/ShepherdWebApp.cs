@@ -7,6 +7,7 @@ using Serilog;
 using Shepherd.Data;
 using Shepherd.Features;
 using Shepherd.Features.Organizations;
+using Shepherd.Operations.Alerting;
 using Shepherd.Operations.Backups;
 using Shepherd.Operations.Health;
 using Shepherd.Operations.Jobs;
@@ -94,6 +95,8 @@ public static class ShepherdWebApp
         // Security: a declared body over Shepherd:Security:MaxRequestBodySize is refused with 413 before anything reads it.
         app.UseShepherdRequestSizeLimits();
         app.UseMiddleware<StorableQueryText>();
+        // Test instances only (refused in Production): requests that fail on purpose, to prove the alerts.
+        app.UseShepherdFaultInjection();
         // The stylesheet is public: served before authentication.
         app.UseStaticFiles();
         app.UseAuthentication();

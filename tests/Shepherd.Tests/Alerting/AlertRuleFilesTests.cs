@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Shepherd.Data.Alerting;
 using Shepherd.Operations.Alerting;
 using Shepherd.Tests.Backups;
 using Shepherd.Tests.Cli;

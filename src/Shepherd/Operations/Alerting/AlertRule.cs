@@ -1,22 +1,7 @@
 using System.Globalization;
+using Shepherd.Data.Alerting;
 
 namespace Shepherd.Operations.Alerting;
-
-/// <summary>How urgent an alert is: P0 wakes someone now, P3 waits for the daily digest.</summary>
-public enum AlertSeverity
-{
-    /// <summary>Critical: the service is down or failing for many; repeat every 5 minutes until acknowledged.</summary>
-    P0,
-
-    /// <summary>High: users are affected or soon will be; repeat every 30 minutes.</summary>
-    P1,
-
-    /// <summary>Warning: something needs attention today; repeat every 4 hours.</summary>
-    P2,
-
-    /// <summary>Information: worth knowing; daily digest.</summary>
-    P3,
-}
 
 /// <summary>What a threshold is measured in, so it can be shown to people and written into PromQL.</summary>
 public enum ThresholdUnit

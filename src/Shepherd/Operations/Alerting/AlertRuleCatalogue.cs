@@ -1,5 +1,6 @@
 using System.Globalization;
 using Shepherd.Data;
+using Shepherd.Data.Alerting;
 
 namespace Shepherd.Operations.Alerting;
 
