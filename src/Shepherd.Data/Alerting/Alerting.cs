@@ -114,6 +114,12 @@ public enum AlertChannelKind
 
     /// <summary>Any HTTPS endpoint: JSON signed with HMAC-SHA256 over the timestamp and the body.</summary>
     Webhook,
+
+    /// <summary>
+    /// E-mail to every platform administrator, whose addresses are read when sending (the target is empty). The evaluator
+    /// creates this channel when there is none at all, so a new installation tells someone without any set-up.
+    /// </summary>
+    PlatformAdministrators,
 }
 
 /// <summary>Where notifications go. The first contacts get every notice; escalation contacts get P0s nobody acknowledged.</summary>
