@@ -78,6 +78,9 @@ public sealed class AlertIncident
 
     public DateTimeOffset? ResolvedAt { get; set; }
 
+    /// <summary>When the first notice was queued: escalation counts from it, so time spent muted does not count.</summary>
+    public DateTimeOffset? FirstNotifiedAt { get; set; }
+
     /// <summary>When the last firing, repeat or escalation notice was queued; null while none was (silenced, or not yet).</summary>
     public DateTimeOffset? LastNotifiedAt { get; set; }
 

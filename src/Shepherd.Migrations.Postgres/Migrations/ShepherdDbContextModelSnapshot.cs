@@ -653,6 +653,10 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("fired_at");
 
+                    b.Property<DateTimeOffset?>("FirstNotifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_notified_at");
+
                     b.Property<DateTimeOffset?>("LastNotifiedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_notified_at");

@@ -630,6 +630,10 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("fired_at");
 
+                    b.Property<long?>("FirstNotifiedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_notified_at");
+
                     b.Property<long?>("LastNotifiedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_notified_at");

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shepherd.Data;
+using Shepherd.Operations.Alerting;
 using Shepherd.Operations.Jobs;
 using Shepherd.Operations.Migrations;
 using Shepherd.Platform;
@@ -47,6 +48,7 @@ public sealed class WorkerCommand : Command
         builder.Services.AddShepherdCore(builder.Configuration);
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddShepherdJobs(builder.Configuration, alwaysRun: true);
+        builder.Services.AddShepherdAlertEvaluation();
         services?.Invoke(builder.Services);
         return builder.Build();
     }

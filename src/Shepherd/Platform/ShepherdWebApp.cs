@@ -48,6 +48,7 @@ public static class ShepherdWebApp
         builder.Services.AddShepherdCore(builder.Configuration);
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddShepherdJobs(builder.Configuration);
+        builder.Services.AddShepherdAlertEvaluation();
 
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,9 +25,24 @@ public abstract class ShepherdApp : WebApplicationFactory<Program>, IAsyncLifeti
     {
         // The API tests share one app per provider for the whole run: no nightly job may start in the middle of it.
         ["Shepherd:Jobs:Enabled"] = "false",
+        // Nor may the built-in alert evaluator fire on the errors other tests cause on purpose: the alerting tests run their own.
+        ["Shepherd:Alerting:Enabled"] = "false",
     };
 
     public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Services of this app replaced after the app's own (e.g. a fake clock); for apps a test builds for itself.</summary>
+    public Action<IServiceCollection>? ServiceOverrides { get; set; }
+
+    /// <summary>Sets a setting before the app starts; for apps a test builds for itself.</summary>
+    public ShepherdApp With(string key, string? value)
+    {
+        Settings[key] = value;
+        return this;
+    }
+
+    /// <summary>A setting as this app runs with it.</summary>
+    public string? Setting(string key) => Settings.GetValueOrDefault(key);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -34,6 +50,10 @@ public abstract class ShepherdApp : WebApplicationFactory<Program>, IAsyncLifeti
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (ServiceOverrides is { } overrides)
+        {
+            builder.ConfigureTestServices(overrides);
         }
     }
 

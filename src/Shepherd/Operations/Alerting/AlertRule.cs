@@ -74,6 +74,15 @@ public sealed record AlertRule(
     /// <summary>The description with the threshold written in for people ("{threshold}" becomes "5 %").</summary>
     public string DescriptionText => Description.Replace("{threshold}", Threshold.ToString(), StringComparison.Ordinal);
 
+    /// <summary>
+    /// The windows the built-in evaluator measures <see cref="Signal"/> over, as the PromQL's ranges do (the burn-rate rules have
+    /// two, long and short, and hold only when both do); empty for a value read as it is now (memory, disk, backup age).
+    /// </summary>
+    public IReadOnlyList<TimeSpan> Windows { get; init; } = [];
+
+    /// <summary>The same rule measured over <paramref name="windows"/>.</summary>
+    public AlertRule Over(params TimeSpan[] windows) => this with { Windows = windows };
+
     /// <summary>The same rule with another threshold (what an administrator's override will produce).</summary>
     public AlertRule WithThreshold(double value) => this with { Threshold = Threshold with { Value = value } };
 }

@@ -9,6 +9,17 @@ public static class AlertingRegistration
         services.AddOptions<FaultOptions>().Bind(configuration.GetSection(FaultOptions.Section));
         services.AddSingleton<AlertRules>();
         services.AddSingleton<AlertAcknowledgement>();
+        services.AddSingleton<AlertEventCounters>();
+        services.AddSingleton<AlertSignals>();
+        services.AddSingleton<AlertMessages>();
+        services.AddSingleton<AlertEvaluator>();
+        return services;
+    }
+
+    /// <summary>The built-in evaluator's loop, for the modes that run background work (<c>serve</c>, <c>worker</c>).</summary>
+    public static IServiceCollection AddShepherdAlertEvaluation(this IServiceCollection services)
+    {
+        services.AddHostedService<AlertEvaluationService>();
         return services;
     }
 

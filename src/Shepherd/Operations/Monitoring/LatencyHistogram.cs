@@ -68,6 +68,17 @@ public sealed class LatencyHistogram
         return MaxMs;
     }
 
+    /// <summary>How many durations were above <paramref name="milliseconds"/> (to within a bucket: ±4.5 %).</summary>
+    public long CountAbove(double milliseconds)
+    {
+        long above = 0;
+        for (var i = BucketOf(milliseconds) + 1; i < BucketCount; i++)
+        {
+            above += _buckets[i];
+        }
+        return above;
+    }
+
     private static int BucketOf(double ms) =>
         ms <= SmallestMs ? 0 : Math.Min(BucketCount - 1, (int)(Math.Log2(ms / SmallestMs) * BucketsPerDoubling));
 

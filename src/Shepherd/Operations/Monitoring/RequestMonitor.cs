@@ -43,6 +43,9 @@ public sealed class RequestMonitor : IDisposable
 
     public PeriodRing History { get; } = new(24 * 12, TimeSpan.FromMinutes(5), 1);
 
+    /// <summary>Ten-second periods of the whole for the last six minutes: the short windows of the alert rules.</summary>
+    public PeriodRing Recent { get; } = new(37, TimeSpan.FromSeconds(10), 1);
+
     /// <summary>Held while reading <see cref="Minutes"/> and <see cref="History"/>.</summary>
     public Lock Gate => _gate;
 
@@ -56,6 +59,21 @@ public sealed class RequestMonitor : IDisposable
             Minutes.Cell(now, route).Record(milliseconds, error, clientError);
             Minutes.Cell(now, Overall).Record(milliseconds, error, clientError);
             History.Cell(now, Overall).Record(milliseconds, error, clientError);
+            Recent.Cell(now, Overall).Record(milliseconds, error, clientError);
+        }
+    }
+
+    /// <summary>
+    /// All requests of the last <paramref name="window"/> (to within one period of the ring that fits it: ten seconds up to six
+    /// minutes, a minute up to an hour, five minutes beyond), for the alert rules.
+    /// </summary>
+    public StatsCell Window(TimeSpan window)
+    {
+        lock (_gate)
+        {
+            var now = _clock.GetUtcNow();
+            var ring = window <= TimeSpan.FromMinutes(6) ? Recent : window <= TimeSpan.FromMinutes(60) ? Minutes : History;
+            return ring.Sum(ring.IndexOf(now - window) + 1, ring.IndexOf(now)).GetValueOrDefault(Overall) ?? new StatsCell();
         }
     }
 

@@ -66,6 +66,7 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     pending_since = table.Column<long>(type: "INTEGER", nullable: false),
                     fired_at = table.Column<long>(type: "INTEGER", nullable: true),
                     resolved_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    first_notified_at = table.Column<long>(type: "INTEGER", nullable: true),
                     last_notified_at = table.Column<long>(type: "INTEGER", nullable: true),
                     notification_count = table.Column<int>(type: "INTEGER", nullable: false),
                     acknowledged_at = table.Column<long>(type: "INTEGER", nullable: true),

@@ -12,7 +12,7 @@ using Shepherd.Data;
 namespace Shepherd.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ShepherdDbContext))]
-    [Migration("20261125173411_Alerting")]
+    [Migration("20261125175350_Alerting")]
     partial class Alerting
     {
         /// <inheritdoc />
@@ -632,6 +632,10 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.Property<long?>("FiredAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("fired_at");
+
+                    b.Property<long?>("FirstNotifiedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_notified_at");
 
                     b.Property<long?>("LastNotifiedAt")
                         .HasColumnType("INTEGER")

@@ -67,6 +67,7 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     pending_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     fired_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     resolved_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    first_notified_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     last_notified_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     notification_count = table.Column<int>(type: "integer", nullable: false),
                     acknowledged_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),

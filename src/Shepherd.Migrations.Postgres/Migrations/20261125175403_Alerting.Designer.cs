@@ -13,7 +13,7 @@ using Shepherd.Data;
 namespace Shepherd.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(ShepherdDbContext))]
-    [Migration("20261125173416_Alerting")]
+    [Migration("20261125175403_Alerting")]
     partial class Alerting
     {
         /// <inheritdoc />
@@ -655,6 +655,10 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset?>("FiredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("fired_at");
+
+                    b.Property<DateTimeOffset?>("FirstNotifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_notified_at");
 
                     b.Property<DateTimeOffset?>("LastNotifiedAt")
                         .HasColumnType("timestamp with time zone")
