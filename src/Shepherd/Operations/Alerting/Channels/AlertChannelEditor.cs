@@ -56,7 +56,7 @@ public sealed class AlertChannelEditor(ShepherdDbContextFactory contexts, Webhoo
         {
             return new(Conflict: $"An alert channel named '{valid.Name}' already exists. Choose another name.");
         }
-        var channel = new AlertChannel { Name = valid.Name, Target = valid.Target, CreatedAt = clock.GetUtcNow(), CreatedBy = createdBy };
+        var channel = new AlertChannel { Name = valid.Name, Target = valid.Target, CreatedAt = clock.GetUtcNow(), CreatedBy = createdBy.Length <= 200 ? createdBy : createdBy[..200] };
         var secret = Apply(channel, valid);
         db.AlertChannels.Add(channel);
         await db.SaveChangesAsync(cancellationToken);
