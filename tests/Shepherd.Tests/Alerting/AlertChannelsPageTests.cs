@@ -70,7 +70,7 @@ public sealed class AlertChannelsPageTests(SqliteApp app)
         {
         }
         page = await browser.GetStringAsync(Path, Cancel);
-        page.ShouldContain($"Channel “{name}” is disabled.");
+        WebUtility.HtmlDecode(page).ShouldContain($"Channel “{name}” is disabled.");
         Row(page, id).ShouldContain(">Enable</button>");
 
         using (await browser.PostAsync($"{Path}?handler=Delete&id={id}", WebForms.Form(page, []), Cancel))
@@ -111,7 +111,7 @@ public sealed class AlertChannelsPageTests(SqliteApp app)
     {
         var start = html.IndexOf($"<tr id=\"channel-{id}\">", StringComparison.Ordinal);
         start.ShouldBeGreaterThanOrEqualTo(0, $"no row for channel {id}");
-        return html[start..html.IndexOf("</tr>", start, StringComparison.Ordinal)];
+        return WebUtility.HtmlDecode(html[start..html.IndexOf("</tr>", start, StringComparison.Ordinal)]);
     }
 
     private static string Section(string html, string tableId)
