@@ -29,7 +29,11 @@ public sealed class AlertChannelsPageTests(SqliteApp app)
         }
         using (var added = await WebForms.PostAsync(browser, Path, new()
         {
-            ["Name"] = name, ["Kind"] = "Webhook", ["Target"] = receiver.Url("/private/path"), ["MinimumSeverity"] = "P2", ["Escalation"] = "true",
+            ["Name"] = name,
+            ["Kind"] = "Webhook",
+            ["Target"] = receiver.Url("/private/path"),
+            ["MinimumSeverity"] = "P2",
+            ["Escalation"] = "true",
         }))
         {
             added.StatusCode.ShouldBe(HttpStatusCode.Redirect);

@@ -230,8 +230,14 @@ public abstract class AlertDeliveryTests<TApp>(TApp app) where TApp : ShepherdAp
         await using var db = Database();
         var notification = new AlertNotification
         {
-            ChannelId = channelId, Kind = AlertNotificationKind.Firing, Subject = subject, Body = body, Payload = payload,
-            CreatedAt = _clock.GetUtcNow(), Status = AlertDeliveryStatus.Queued, NextAttemptAt = _clock.GetUtcNow(),
+            ChannelId = channelId,
+            Kind = AlertNotificationKind.Firing,
+            Subject = subject,
+            Body = body,
+            Payload = payload,
+            CreatedAt = _clock.GetUtcNow(),
+            Status = AlertDeliveryStatus.Queued,
+            NextAttemptAt = _clock.GetUtcNow(),
         };
         db.AlertNotifications.Add(notification);
         await db.SaveChangesAsync(Cancel);

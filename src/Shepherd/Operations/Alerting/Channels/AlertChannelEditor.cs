@@ -1,6 +1,6 @@
 using System.Net;
-using MimeKit;
 using Microsoft.EntityFrameworkCore;
+using MimeKit;
 using Shepherd.Data;
 using Shepherd.Data.Alerting;
 using Shepherd.Data.Audit;
