@@ -8,6 +8,7 @@ using Shepherd.Data;
 using Shepherd.Features;
 using Shepherd.Features.Organizations;
 using Shepherd.Operations.Alerting;
+using Shepherd.Operations.Alerting.Channels;
 using Shepherd.Operations.Backups;
 using Shepherd.Operations.Health;
 using Shepherd.Operations.Jobs;
@@ -112,6 +113,7 @@ public static class ShepherdWebApp
             .WithSecurityHeadersPolicy(SecurityHeaders.ApiReferencePolicy);
         app.MapShepherdHealth();
         app.MapBackupEndpoints();
+        app.MapAlertChannelEndpoints();
         app.MapOrganizationsApi();
         app.MapShepherdMetrics();
         app.MapShepherdMonitoring();

@@ -37,6 +37,7 @@ public sealed class PageRoleMatrixTests(WebSqliteApp app) : IClassFixture<WebSql
         ["/audit"] = "A",
         // Instance-wide: platform administrators and monitoring tokens only, which no organization role is.
         ["/operations"] = Nobody,
+        ["/operations/alerts/channels"] = Nobody,
         ["/platform/organizations"] = Nobody,
     };
 

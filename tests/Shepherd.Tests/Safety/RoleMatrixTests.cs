@@ -49,6 +49,11 @@ public abstract class RoleMatrixTests<TApp>(TApp app) where TApp : ShepherdApp
         ["POST /api/operations/backups"] = Nobody,
         ["GET /api/operations/backups/{name}"] = Nobody,
         ["POST /api/operations/backups/{name}/verify"] = Nobody,
+        ["GET /api/operations/alerts/channels"] = Nobody,
+        ["POST /api/operations/alerts/channels"] = Nobody,
+        ["PUT /api/operations/alerts/channels/{id}"] = Nobody,
+        ["DELETE /api/operations/alerts/channels/{id}"] = Nobody,
+        ["POST /api/operations/alerts/channels/{id}/test"] = Nobody,
         ["GET /api/platform/organizations"] = Nobody,
         ["POST /api/platform/organizations"] = Nobody,
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Shepherd.Data;
 using Shepherd.Data.Alerting;
 using Shepherd.Data.Audit;
+using Shepherd.Operations.Alerting.Delivery;
 
 namespace Shepherd.Operations.Alerting;
 
@@ -24,6 +25,7 @@ public sealed partial class AlertEvaluator(
     AlertMessages messages,
     IOptions<AlertingOptions> options,
     TimeProvider clock,
+    AlertDispatcher dispatcher,
     ILogger<AlertEvaluator> logger,
     IServiceProvider services)
 {
@@ -38,6 +40,10 @@ public sealed partial class AlertEvaluator(
     public async Task<EvaluationResult> TickAsync(CancellationToken cancellationToken)
     {
         var result = await EvaluateAsync(cancellationToken);
+        if (result.Leader)
+        {
+            await dispatcher.DeliverDueAsync(cancellationToken);
+        }
         return result;
     }
 

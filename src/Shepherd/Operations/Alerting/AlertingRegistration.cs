@@ -1,3 +1,5 @@
+using Shepherd.Operations.Alerting.Delivery;
+
 namespace Shepherd.Operations.Alerting;
 
 /// <summary>The alerting services every mode shares: the catalogue with the administrators' changes and acknowledgement.</summary>
@@ -9,6 +11,7 @@ public static class AlertingRegistration
         services.AddOptions<FaultOptions>().Bind(configuration.GetSection(FaultOptions.Section));
         services.AddSingleton<AlertRules>();
         services.AddSingleton<AlertAcknowledgement>();
+        services.AddShepherdAlertDelivery();
         services.AddSingleton<AlertEventCounters>();
         services.AddSingleton<AlertSignals>();
         services.AddSingleton<AlertMessages>();

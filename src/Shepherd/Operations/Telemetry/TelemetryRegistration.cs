@@ -33,6 +33,7 @@ public static class TelemetryRegistration
                 .AddProcessInstrumentation()
                 .AddMeter(BackupMetrics.MeterName, BusinessMetrics.MeterName, DatabaseCommandMetrics.MeterName, JobRunLog.MeterName, Platform.Mail.MailMetrics.MeterName,
                     Alerting.CapacityMetrics.MeterName)
+                .AddMeter(Alerting.Delivery.AlertDeliveryMetrics.MeterName)
                 // Every scrape sees the latest values: the endpoint is behind a token, so scrapes come from a known few.
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
             if (options.OtlpEndpoint is { } endpoint)
