@@ -8,6 +8,7 @@ using Shepherd.Data;
 using Shepherd.Features;
 using Shepherd.Features.Organizations;
 using Shepherd.Operations.Alerting;
+using Shepherd.Operations.Alerting.Administration;
 using Shepherd.Operations.Backups;
 using Shepherd.Operations.Health;
 using Shepherd.Operations.Jobs;
@@ -111,6 +112,7 @@ public static class ShepherdWebApp
             .WithSecurityHeadersPolicy(SecurityHeaders.ApiReferencePolicy);
         app.MapShepherdHealth();
         app.MapBackupEndpoints();
+        app.MapAlertEndpoints();
         app.MapOrganizationsApi();
         app.MapShepherdMetrics();
         app.MapShepherdMonitoring();

@@ -9,6 +9,7 @@ public static class AlertingRegistration
         services.AddOptions<FaultOptions>().Bind(configuration.GetSection(FaultOptions.Section));
         services.AddSingleton<AlertRules>();
         services.AddSingleton<AlertAcknowledgement>();
+        services.AddSingleton<Administration.AlertAdministration>();
         return services;
     }
 
