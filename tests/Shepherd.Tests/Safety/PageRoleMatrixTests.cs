@@ -23,7 +23,7 @@ public sealed class PageRoleMatrixTests(WebSqliteApp app) : IClassFixture<WebSql
     private static readonly HashSet<string> Public =
     [
         "/signin", "/signin/two-factor", "/signin/passkey", "/signin/external", "/signin/external/confirm", "/signout",
-        "/setup", "/account/forgot", "/account/reset", "/invite",
+        "/setup", "/account/forgot", "/account/reset", "/invite", "/alerts/acknowledge/{token}",
     ];
 
     /// <summary>Which roles open each signed-in page (A administrator, S staff, L group leader, C check-in volunteer, V viewer).</summary>
@@ -37,6 +37,7 @@ public sealed class PageRoleMatrixTests(WebSqliteApp app) : IClassFixture<WebSql
         ["/audit"] = "A",
         // Instance-wide: platform administrators and monitoring tokens only, which no organization role is.
         ["/operations"] = Nobody,
+        ["/operations/alerts"] = Nobody,
         ["/platform/organizations"] = Nobody,
     };
 

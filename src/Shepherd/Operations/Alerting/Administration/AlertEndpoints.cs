@@ -22,16 +22,16 @@ public static class AlertEndpoints
         group.MapGet("/", async (AlertAdministration alerts, CancellationToken ct) => TypedResults.Ok((await alerts.OverviewAsync(ct)).Rules));
         group.MapPut("/rules/{name}", SetRuleAsync).RequireAuthorization(ApiScopes.PlatformWritePolicy);
         group.MapGet("/incidents", IncidentsAsync);
-        group.MapPost("/incidents/{id:long}/acknowledge", AcknowledgeAsync).RequireAuthorization(ApiScopes.PlatformWritePolicy);
+        group.MapPost("/incidents/{id}/acknowledge", AcknowledgeAsync).RequireAuthorization(ApiScopes.PlatformWritePolicy);
 
         group.MapGet("/silences", async (bool? active, AlertAdministration alerts, CancellationToken ct) => TypedResults.Ok(await alerts.SilencesAsync(active, ct)));
         group.MapPost("/silences", AddSilenceAsync).RequireAuthorization(ApiScopes.PlatformWritePolicy);
-        group.MapDelete("/silences/{id:long}", EndSilenceAsync).RequireAuthorization(ApiScopes.PlatformWritePolicy);
+        group.MapDelete("/silences/{id}", EndSilenceAsync).RequireAuthorization(ApiScopes.PlatformWritePolicy);
 
         group.MapGet("/maintenance-windows", async (AlertAdministration alerts, CancellationToken ct) => TypedResults.Ok(await alerts.WindowsAsync(ct)));
         group.MapPost("/maintenance-windows", CreateWindowAsync).RequireAuthorization(ApiScopes.PlatformWritePolicy);
-        group.MapPut("/maintenance-windows/{id:long}", UpdateWindowAsync).RequireAuthorization(ApiScopes.PlatformWritePolicy);
-        group.MapDelete("/maintenance-windows/{id:long}", DeleteWindowAsync).RequireAuthorization(ApiScopes.PlatformWritePolicy);
+        group.MapPut("/maintenance-windows/{id}", UpdateWindowAsync).RequireAuthorization(ApiScopes.PlatformWritePolicy);
+        group.MapDelete("/maintenance-windows/{id}", DeleteWindowAsync).RequireAuthorization(ApiScopes.PlatformWritePolicy);
     }
 
     /// <summary>Who made a change, for the rows and the log: the account's name, and the token's when it came with one.</summary>
