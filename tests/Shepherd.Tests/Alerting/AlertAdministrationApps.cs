@@ -50,9 +50,18 @@ public static class Incidents
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().AddMinutes(-5);
         var incident = new AlertIncident
         {
-            RuleName = rule, Severity = AlertSeverity.P1, Status = status, Summary = $"{rule} in a test", Threshold = 0.05, Value = 0.2, PeakValue = 0.3,
-            PendingSince = now.AddMinutes(-2), FiredAt = status == AlertStatus.Pending ? null : now,
-            ResolvedAt = status == AlertStatus.Resolved ? now.AddMinutes(3) : null, SuppressedBy = suppressedBy, NotificationCount = notifications,
+            RuleName = rule,
+            Severity = AlertSeverity.P1,
+            Status = status,
+            Summary = $"{rule} in a test",
+            Threshold = 0.05,
+            Value = 0.2,
+            PeakValue = 0.3,
+            PendingSince = now.AddMinutes(-2),
+            FiredAt = status == AlertStatus.Pending ? null : now,
+            ResolvedAt = status == AlertStatus.Resolved ? now.AddMinutes(3) : null,
+            SuppressedBy = suppressedBy,
+            NotificationCount = notifications,
         };
         db.AlertIncidents.Add(incident);
         await db.SaveChangesAsync();

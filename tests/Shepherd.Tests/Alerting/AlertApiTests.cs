@@ -62,7 +62,12 @@ public abstract class AlertApiTests<TApp>(TApp app) where TApp : ShepherdApp
         var before = await CountsAsync();
         var window = new Dictionary<string, object?>
         {
-            ["name"] = "Upgrades", ["days"] = "Sun", ["start"] = "02:00", ["durationMinutes"] = 120, ["timeZone"] = "UTC", ["severities"] = "P2,P3",
+            ["name"] = "Upgrades",
+            ["days"] = "Sun",
+            ["start"] = "02:00",
+            ["durationMinutes"] = 120,
+            ["timeZone"] = "UTC",
+            ["severities"] = "P2,P3",
         };
         Dictionary<string, object?> WindowWith(string field, object? value) => new(window) { [field] = value };
         var silence = new Dictionary<string, object?> { ["label"] = "alertname", ["value"] = "HighErrorRate", ["reason"] = "disk", ["durationMinutes"] = 60 };

@@ -171,7 +171,13 @@ public sealed partial class AlertAdministration(
         await using var db = contexts.Create(null, AuditActor.System);
         var silence = new AlertSilence
         {
-            Label = label, Value = value, Reason = reason, StartsAt = startsAt, EndsAt = endsAt, CreatedAt = now, CreatedBy = Limit(by, 300),
+            Label = label,
+            Value = value,
+            Reason = reason,
+            StartsAt = startsAt,
+            EndsAt = endsAt,
+            CreatedAt = now,
+            CreatedBy = Limit(by, 300),
         };
         db.AlertSilences.Add(silence);
         await db.SaveChangesAsync(cancellationToken);
