@@ -8,6 +8,7 @@ using Shepherd.Data;
 using Shepherd.Features;
 using Shepherd.Features.Organizations;
 using Shepherd.Operations.Alerting;
+using Shepherd.Operations.Alerting.Administration;
 using Shepherd.Operations.Alerting.Channels;
 using Shepherd.Operations.Backups;
 using Shepherd.Operations.Health;
@@ -114,6 +115,7 @@ public static class ShepherdWebApp
         app.MapShepherdHealth();
         app.MapBackupEndpoints();
         app.MapAlertChannelEndpoints();
+        app.MapAlertEndpoints();
         app.MapOrganizationsApi();
         app.MapShepherdMetrics();
         app.MapShepherdMonitoring();

@@ -23,7 +23,7 @@ public sealed class PageRoleMatrixTests(WebSqliteApp app) : IClassFixture<WebSql
     private static readonly HashSet<string> Public =
     [
         "/signin", "/signin/two-factor", "/signin/passkey", "/signin/external", "/signin/external/confirm", "/signout",
-        "/setup", "/account/forgot", "/account/reset", "/invite",
+        "/setup", "/account/forgot", "/account/reset", "/invite", "/alerts/acknowledge/{token}",
     ];
 
     /// <summary>Which roles open each signed-in page (A administrator, S staff, L group leader, C check-in volunteer, V viewer).</summary>
@@ -38,6 +38,7 @@ public sealed class PageRoleMatrixTests(WebSqliteApp app) : IClassFixture<WebSql
         // Instance-wide: platform administrators and monitoring tokens only, which no organization role is.
         ["/operations"] = Nobody,
         ["/operations/alerts/channels"] = Nobody,
+        ["/operations/alerts"] = Nobody,
         ["/platform/organizations"] = Nobody,
     };
 

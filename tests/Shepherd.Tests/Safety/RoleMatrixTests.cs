@@ -55,6 +55,17 @@ public abstract class RoleMatrixTests<TApp>(TApp app) where TApp : ShepherdApp
         ["DELETE /api/operations/alerts/channels/{id}"] = Nobody,
         ["POST /api/operations/alerts/channels/{id}/test"] = Nobody,
         ["GET /api/platform/organizations"] = Nobody,
+        ["GET /api/operations/alerts"] = Nobody,
+        ["PUT /api/operations/alerts/rules/{name}"] = Nobody,
+        ["GET /api/operations/alerts/incidents"] = Nobody,
+        ["POST /api/operations/alerts/incidents/{id}/acknowledge"] = Nobody,
+        ["GET /api/operations/alerts/silences"] = Nobody,
+        ["POST /api/operations/alerts/silences"] = Nobody,
+        ["DELETE /api/operations/alerts/silences/{id}"] = Nobody,
+        ["GET /api/operations/alerts/maintenance-windows"] = Nobody,
+        ["POST /api/operations/alerts/maintenance-windows"] = Nobody,
+        ["PUT /api/operations/alerts/maintenance-windows/{id}"] = Nobody,
+        ["DELETE /api/operations/alerts/maintenance-windows/{id}"] = Nobody,
         ["POST /api/platform/organizations"] = Nobody,
 
         // Campuses: everyone who works with services reads them; only administrators change settings.

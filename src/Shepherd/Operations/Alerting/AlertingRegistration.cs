@@ -11,6 +11,7 @@ public static class AlertingRegistration
         services.AddOptions<FaultOptions>().Bind(configuration.GetSection(FaultOptions.Section));
         services.AddSingleton<AlertRules>();
         services.AddSingleton<AlertAcknowledgement>();
+        services.AddSingleton<Administration.AlertAdministration>();
         services.AddShepherdAlertDelivery();
         services.AddSingleton<AlertEventCounters>();
         services.AddSingleton<AlertSignals>();
