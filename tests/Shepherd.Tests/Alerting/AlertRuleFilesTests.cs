@@ -70,7 +70,7 @@ public sealed partial class AlertRuleFilesTests : IDisposable
         Catalogue.Select(r => r.Name).ShouldBeUnique();
         Catalogue.ShouldAllBe(r => PascalCase().IsMatch(r.Name));
         var rules = Catalogue.ToDictionary(r => r.Name);
-        (rules["CriticalErrorRate"].Severity, rules["CriticalErrorRate"].Threshold.Value, rules["CriticalErrorRate"].For).ShouldBe((AlertSeverity.P0, 0.10, TimeSpan.FromMinutes(2)));
+        (rules["CriticalErrorRate"].Severity, rules["CriticalErrorRate"].Threshold.Value, rules["CriticalErrorRate"].For).ShouldBe((AlertSeverity.P0, 0.10, TimeSpan.FromMinutes(1)));
         (rules["HighErrorRate"].Severity, rules["HighErrorRate"].Threshold.Value, rules["HighErrorRate"].For).ShouldBe((AlertSeverity.P1, 0.05, TimeSpan.FromMinutes(5)));
         rules["HighLatencyP95"].Threshold.ShouldBe(new AlertThreshold(0.5, ThresholdUnit.Seconds));
         rules["HighMeanResponseTime"].Threshold.ShouldBe(new AlertThreshold(2, ThresholdUnit.Seconds));
