@@ -1,8 +1,12 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Shepherd.Data.Alerting;
 using Shepherd.Operations.Alerting;
+using Shepherd.Operations.Alerting.Delivery;
 using Shepherd.Platform.Security;
+using Shepherd.Tests.Accounts;
 using Shepherd.Tests.Infrastructure;
 using Shouldly;
 
@@ -79,6 +83,67 @@ public abstract class AlertEvaluatorTests<TApp> where TApp : ShepherdApp, new()
         recovery.Kind.ShouldBe(AlertNotificationKind.Resolved);
         recovery.Subject.ShouldBe("Shepherd [P0 RESOLVED] More than 10 % of requests fail");
         recovery.Body.ShouldNotContain("Acknowledge", Case.Sensitive);
+    }
+
+    [Fact]
+    public async Task The_alert_and_the_recovery_reach_a_real_mail_server_and_a_signed_webhook_reaches_its_receiver()
+    {
+        await using var smtp = await SmtpTestServer.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var scenario = await AlertScenario.StartAsync<TApp>(faultFor: TimeSpan.FromMinutes(3), configure: app =>
+        {
+            foreach (var (key, value) in smtp.ShepherdSettings)
+            {
+                app.With(key, value);
+            }
+        });
+        scenario.Deliver = true;
+        var secret = WebhookSecrets.Generate();
+        await scenario.AddAsync(new AlertChannel { Name = "on call", Kind = AlertChannelKind.Email, Target = "oncall@example.org", MinimumSeverity = AlertSeverity.P0, CreatedBy = "tests" });
+        await scenario.AddAsync(new AlertChannel
+        {
+            Name = "pager",
+            Kind = AlertChannelKind.Webhook,
+            Target = receiver.Url("/hooks/shepherd"),
+            MinimumSeverity = AlertSeverity.P0,
+            CreatedBy = "tests",
+            ProtectedSecret = scenario.App.Services.GetRequiredService<WebhookSecrets>().Protect(secret),
+        });
+
+        await scenario.RunUntilAsync(AlertScenario.FaultFrom + TimeSpan.FromMinutes(2.5), Step);
+
+        // CriticalErrorRate holds for a minute, the fast burn for two: two messages, one per rule.
+        smtp.To("oncall@example.org").Select(m => m.Subject).ShouldBe(
+            ["Shepherd [P0 FIRING] More than 10 % of requests fail", "Shepherd [P0 FIRING] The error budget burns 14.4 times too fast"]);
+        var alert = smtp.To("oncall@example.org")[0];
+        alert.Subject.ShouldBe("Shepherd [P0 FIRING] More than 10 % of requests fail");
+        var text = alert.TextBody.ShouldNotBeNull();
+        text.ShouldContain("CriticalErrorRate (P0, availability): FIRING");
+        // 60 failed of 80 in the 2-minute window (the 20 before the fault are still in it).
+        text.ShouldContain("75 % of requests to Shepherd answered 5xx over the last 2 minutes (threshold 10 %).");
+        text.ShouldContain("Measured: 75 % (threshold 10 %)");
+        text.ShouldContain("Runbook: docs/runbooks/CriticalErrorRate.md");
+        text.ShouldContain("Acknowledge (stops the repeats and the escalation): https://shepherd.church.example/alerts/acknowledge/");
+        var hooks = receiver.Received.Where(r => r.Headers["X-Shepherd-Event"] == "Firing").ToList();
+        var hook = hooks.First();
+        hook.Headers["X-Shepherd-Signature"].ShouldBe(WebhookSecrets.Sign(secret, long.Parse(hook.Headers["X-Shepherd-Timestamp"], CultureInfo.InvariantCulture), hook.Body));
+        using (var payload = JsonDocument.Parse(hook.Body))
+        {
+            var first = payload.RootElement.GetProperty("alerts")[0];
+            first.GetProperty("rule").GetString().ShouldBe("CriticalErrorRate");
+            first.GetProperty("status").GetString().ShouldBe("firing");
+            first.GetProperty("acknowledgeUrl").GetString().ShouldStartWith("https://shepherd.church.example/alerts/acknowledge/");
+        }
+
+        // The fault stops: the recovery notice goes to the same people.
+        await scenario.RunUntilAsync(scenario.FaultUntil + TimeSpan.FromMinutes(3), Step);
+        var recovery = smtp.To("oncall@example.org")[^1];
+        recovery.Subject.ShouldStartWith("Shepherd [");
+        recovery.Subject.ShouldContain("RESOLVED");
+        recovery.TextBody.ShouldNotBeNull().ShouldContain("CriticalErrorRate (P0, availability): RESOLVED");
+        receiver.Received.ShouldContain(r => r.Headers["X-Shepherd-Event"] == "Resolved");
+        await using var db = scenario.Database();
+        (await db.AlertNotifications.CountAsync(n => n.Status != AlertDeliveryStatus.Sent)).ShouldBe(0);
     }
 
     [Fact]

@@ -49,6 +49,9 @@ public sealed class AlertScenario<TApp> : IAsyncDisposable where TApp : Shepherd
 
     public IReadOnlyList<TApp> Replicas => _replicas;
 
+    /// <summary>Steps deliver what they queue (the evaluator's whole tick) instead of only evaluating.</summary>
+    public bool Deliver { get; set; }
+
     /// <summary>Another replica on the same database and the same clock.</summary>
     public async Task<TApp> AddReplicaAsync(Action<ShepherdApp>? configure = null)
     {
@@ -98,7 +101,9 @@ public sealed class AlertScenario<TApp> : IAsyncDisposable where TApp : Shepherd
         EvaluationResult? leader = null;
         foreach (var replica in _replicas)
         {
-            var result = await Evaluator(replica).EvaluateAsync(CancellationToken.None);
+            var result = Deliver
+                ? await Evaluator(replica).TickAsync(CancellationToken.None)
+                : await Evaluator(replica).EvaluateAsync(CancellationToken.None);
             if (result.Leader)
             {
                 leader = result;
