@@ -26,6 +26,7 @@ public sealed partial class AlertEvaluator(
     IOptions<AlertingOptions> options,
     TimeProvider clock,
     AlertDispatcher dispatcher,
+    AlertChannelSender sender,
     ILogger<AlertEvaluator> logger,
     IServiceProvider services)
 {
@@ -36,15 +37,140 @@ public sealed partial class AlertEvaluator(
     /// <summary>This process's name in the lease: mode, host, process id and a random part (several hosts may share a process).</summary>
     public string Holder => _holder;
 
-    /// <summary>One round: evaluate (on the lease holder), then deliver what is due.</summary>
+    private readonly Lock _gate = new();
+    private Outage? _outage;
+    private IReadOnlyList<AlertChannel> _lastChannels = [];
+    private IReadOnlyList<ActiveRule> _lastRules = [];
+
+    /// <summary>
+    /// One round: evaluate (on the lease holder), then deliver what is due. When the database cannot be reached, nothing can
+    /// be coordinated: this replica raises <c>DatabaseDown</c> itself, from memory, to the channels it last read (every replica
+    /// that cannot reach the database does the same, so each sends its own notice), and records it once the database is back.
+    /// </summary>
     public async Task<EvaluationResult> TickAsync(CancellationToken cancellationToken)
     {
-        var result = await EvaluateAsync(cancellationToken);
+        EvaluationResult result;
+        try
+        {
+            result = await EvaluateAsync(cancellationToken);
+        }
+        catch (Exception e) when (IsDatabaseUnreachable(e))
+        {
+            await DatabaseUnreachableAsync(e, cancellationToken);
+            return new EvaluationResult(false, 0, 0, 0, 0);
+        }
         if (result.Leader)
         {
             await dispatcher.DeliverDueAsync(cancellationToken);
         }
         return result;
+    }
+
+    /// <summary>An outage seen by this replica: since when, and what it was told.</summary>
+    private sealed record Outage(DateTimeOffset Since, DateTimeOffset? FirstNotifiedAt, DateTimeOffset? LastNotifiedAt, int Notices);
+
+    private static bool IsDatabaseUnreachable(Exception e) =>
+        e is System.Data.Common.DbException or TimeoutException or Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException
+        || e.InnerException is System.Data.Common.DbException or TimeoutException or System.Net.Sockets.SocketException;
+
+    private async Task DatabaseUnreachableAsync(Exception error, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        Outage outage;
+        AlertRule? rule;
+        IReadOnlyList<AlertChannel> channels;
+        lock (_gate)
+        {
+            outage = _outage ??= new Outage(now, null, null, 0);
+            rule = _lastRules.FirstOrDefault(r => r.Enabled && r.Rule.Signal == AlertSignal.DatabaseHealth)?.Rule;
+            channels = _lastChannels;
+        }
+        LogDatabaseUnreachable(logger, error.GetType().Name, error.Message);
+        if (rule is null || now - outage.Since < rule.For
+            || (outage.LastNotifiedAt is { } last && now - last < AlertingOptions.RepeatInterval(rule.Severity)))
+        {
+            return;
+        }
+        var incident = OutageIncident(rule, outage, now, resolvedAt: null);
+        var kind = outage.Notices == 0 ? AlertNotificationKind.Firing : AlertNotificationKind.Repeat;
+        var (subject, body, payload) = messages.Compose(kind, [(incident, rule)]);
+        foreach (var channel in channels.Where(c => Receives(c, incident, kind, anyEscalationContacts: true)))
+        {
+            var notification = new AlertNotification { Kind = kind, Subject = subject, Body = body, Payload = payload, CreatedAt = now, ChannelId = channel.Id };
+            var result = await sender.SendAsync(channel, notification, cancellationToken);
+            LogOutageNotice(logger, channel.Name, result.Sent ? "sent" : result.Error ?? "failed");
+        }
+        lock (_gate)
+        {
+            _outage = outage with { FirstNotifiedAt = outage.FirstNotifiedAt ?? now, LastNotifiedAt = now, Notices = outage.Notices + 1 };
+        }
+    }
+
+    /// <summary>The database is back: an outage people were told about is recorded as a resolved incident, with its recovery notice.</summary>
+    private void RecordOutage(ShepherdDbContext db, IReadOnlyList<ActiveRule> current, IReadOnlyList<AlertChannel> channels, DateTimeOffset now)
+    {
+        Outage? outage;
+        lock (_gate)
+        {
+            outage = _outage;
+            _outage = null;
+        }
+        var rule = current.FirstOrDefault(r => r.Rule.Signal == AlertSignal.DatabaseHealth)?.Rule;
+        if (outage is null || rule is null)
+        {
+            return;
+        }
+        LogDatabaseBack(logger, (now - outage.Since).TotalSeconds);
+        if (outage.Notices == 0)
+        {
+            return;
+        }
+        var incident = OutageIncident(rule, outage, now, resolvedAt: now);
+        db.AlertIncidents.Add(incident);
+        Queue(db, [(incident, rule, AlertNotificationKind.Resolved)], channels, now);
+    }
+
+    private static AlertIncident OutageIncident(AlertRule rule, Outage outage, DateTimeOffset now, DateTimeOffset? resolvedAt) => new()
+    {
+        RuleName = rule.Name,
+        Severity = rule.Severity,
+        Summary = rule.Summary,
+        Status = resolvedAt is null ? AlertStatus.Firing : AlertStatus.Resolved,
+        Threshold = rule.Threshold.Value,
+        Value = resolvedAt is null ? 2 : 0,
+        PeakValue = 2,
+        PendingSince = outage.Since,
+        FiredAt = outage.Since + rule.For,
+        ResolvedAt = resolvedAt,
+        FirstNotifiedAt = outage.FirstNotifiedAt ?? now,
+        LastNotifiedAt = outage.LastNotifiedAt ?? now,
+        NotificationCount = outage.Notices,
+    };
+
+    /// <summary>What the outage path sends to when the database is gone: the channels as last read, administrators' addresses included.</summary>
+    private async Task RememberAsync(IReadOnlyList<ActiveRule> current, IReadOnlyList<AlertChannel> channels, CancellationToken cancellationToken)
+    {
+        var remembered = new List<AlertChannel>();
+        foreach (var channel in channels.Where(c => c.Enabled))
+        {
+            remembered.Add(channel.Kind == AlertChannelKind.PlatformAdministrators
+                ? new AlertChannel
+                {
+                    Id = channel.Id,
+                    Name = channel.Name,
+                    Kind = AlertChannelKind.Email,
+                    CreatedBy = channel.CreatedBy,
+                    Target = string.Join(',', await sender.PlatformAdministratorsAsync(cancellationToken)),
+                    MinimumSeverity = channel.MinimumSeverity,
+                    Escalation = channel.Escalation,
+                }
+                : channel);
+        }
+        lock (_gate)
+        {
+            _lastRules = current;
+            _lastChannels = remembered;
+        }
     }
 
     public async Task<EvaluationResult> EvaluateAsync(CancellationToken cancellationToken)
@@ -62,6 +188,8 @@ public sealed partial class AlertEvaluator(
         var silences = await db.AlertSilences.AsNoTracking().Where(s => s.EndsAt > now).ToListAsync(cancellationToken);
         var windows = await db.AlertMaintenanceWindows.AsNoTracking().Where(w => w.Enabled).ToListAsync(cancellationToken);
         var channels = await ChannelsAsync(db, now, cancellationToken);
+
+        RecordOutage(db, current, channels, now);
 
         var batch = new List<(AlertIncident Incident, AlertRule Rule, AlertNotificationKind Kind)>();
         int pending = 0, firing = 0, resolved = 0;
@@ -134,6 +262,7 @@ public sealed partial class AlertEvaluator(
         var queued = Queue(db, batch, channels, now);
         queued += await DigestAsync(db, current, channels, now, settings, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await RememberAsync(current, channels, cancellationToken);
         return new EvaluationResult(true, pending, firing, resolved, queued);
     }
 
@@ -342,12 +471,21 @@ public sealed partial class AlertEvaluator(
         return string.Create(CultureInfo.InvariantCulture, $"{mode}:{host}:{Environment.ProcessId}:{Guid.NewGuid():N}");
     }
 
-    [LoggerMessage(EventId = 7110, Level = LogLevel.Information, Message = "Alert {Rule} pending: {Value} over {Threshold}")]
+    [LoggerMessage(EventId = 7133, Level = LogLevel.Error, Message = "The alert evaluator cannot reach the database ({Error}: {Message})")]
+    private static partial void LogDatabaseUnreachable(ILogger logger, string error, string message);
+
+    [LoggerMessage(EventId = 7134, Level = LogLevel.Warning, Message = "DatabaseDown notice to {Channel}: {Outcome}")]
+    private static partial void LogOutageNotice(ILogger logger, string channel, string outcome);
+
+    [LoggerMessage(EventId = 7135, Level = LogLevel.Information, Message = "The alert evaluator reaches the database again after {Seconds} s")]
+    private static partial void LogDatabaseBack(ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 7130, Level = LogLevel.Information, Message = "Alert {Rule} pending: {Value} over {Threshold}")]
     private static partial void LogPending(ILogger logger, string rule, double value, double threshold);
 
-    [LoggerMessage(EventId = 7111, Level = LogLevel.Warning, Message = "Alert {Rule} ({Severity}) firing: {Value} over {Threshold}")]
+    [LoggerMessage(EventId = 7131, Level = LogLevel.Warning, Message = "Alert {Rule} ({Severity}) firing: {Value} over {Threshold}")]
     private static partial void LogFiring(ILogger logger, string rule, string severity, double value, double threshold);
 
-    [LoggerMessage(EventId = 7112, Level = LogLevel.Information, Message = "Alert {Rule} resolved: {Reason}")]
+    [LoggerMessage(EventId = 7132, Level = LogLevel.Information, Message = "Alert {Rule} resolved: {Reason}")]
     private static partial void LogResolved(ILogger logger, string rule, string reason);
 }

@@ -80,6 +80,11 @@ public sealed partial class AlertMessages(AlertAcknowledgement acknowledgement, 
     public static string Describe(AlertRule rule, double value)
     {
         ArgumentNullException.ThrowIfNull(rule);
+        if (rule.Signal == AlertSignal.DatabaseHealth)
+        {
+            // The Prometheus text speaks of scrapes; here Shepherd itself found its database gone.
+            return $"Shepherd on {Environment.MachineName} cannot reach its database: nobody can read or save anything until it is back.";
+        }
         var text = ValueTemplate().Replace(rule.DescriptionText, m => m.Groups[1].Value switch
         {
             "humanizePercentage" => Display(value, ThresholdUnit.Ratio),

@@ -310,18 +310,18 @@ public sealed partial class AlertAdministration(
 
     private static string Limit(string text, int length) => text.Length > length ? text[..length] : text;
 
-    [LoggerMessage(EventId = 7110, Level = LogLevel.Information, Message = "Alert rule {Rule} changed by {By}: threshold {Threshold}, enabled {Enabled}")]
+    [LoggerMessage(EventId = 7140, Level = LogLevel.Information, Message = "Alert rule {Rule} changed by {By}: threshold {Threshold}, enabled {Enabled}")]
     private static partial void LogRuleChanged(ILogger logger, string rule, string threshold, bool enabled, string by);
 
-    [LoggerMessage(EventId = 7111, Level = LogLevel.Information, Message = "Silence {SilenceId} on {Label}={Value} until {EndsAt} by {By}: {Reason}")]
+    [LoggerMessage(EventId = 7141, Level = LogLevel.Information, Message = "Silence {SilenceId} on {Label}={Value} until {EndsAt} by {By}: {Reason}")]
     private static partial void LogSilenced(ILogger logger, long silenceId, string label, string value, DateTimeOffset endsAt, string by, string reason);
 
-    [LoggerMessage(EventId = 7112, Level = LogLevel.Information, Message = "Silence {SilenceId} ended by {By}")]
+    [LoggerMessage(EventId = 7142, Level = LogLevel.Information, Message = "Silence {SilenceId} ended by {By}")]
     private static partial void LogSilenceEnded(ILogger logger, long silenceId, string by);
 
-    [LoggerMessage(EventId = 7113, Level = LogLevel.Information, Message = "Maintenance window {WindowId} ({Name}) saved by {By}")]
+    [LoggerMessage(EventId = 7143, Level = LogLevel.Information, Message = "Maintenance window {WindowId} ({Name}) saved by {By}")]
     private static partial void LogWindowSaved(ILogger logger, long windowId, string name, string by);
 
-    [LoggerMessage(EventId = 7114, Level = LogLevel.Information, Message = "Maintenance window {WindowId} ({Name}) deleted by {By}")]
+    [LoggerMessage(EventId = 7144, Level = LogLevel.Information, Message = "Maintenance window {WindowId} ({Name}) deleted by {By}")]
     private static partial void LogWindowDeleted(ILogger logger, long windowId, string name, string by);
 }

@@ -63,7 +63,8 @@ public sealed partial class AlertChannelSender(
 
     public static string HostOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : "(invalid URL)";
 
-    private async Task<IReadOnlyList<string>> PlatformAdministratorsAsync(CancellationToken cancellationToken)
+    /// <summary>The e-mail addresses of the platform administrators, read now.</summary>
+    public async Task<IReadOnlyList<string>> PlatformAdministratorsAsync(CancellationToken cancellationToken)
     {
         await using var db = contexts.Create(null, AuditActor.System);
         return await db.Users.AsNoTracking().Where(u => u.IsPlatformAdministrator && u.Email != null && u.Email != "")
