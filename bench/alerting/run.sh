@@ -56,7 +56,7 @@ command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninterac
 echo "bench: building Release..."
 dotnet build src/Shepherd -c Release -o "$work/bin" -v q -nologo >/dev/null
 interval="$(grep -o 'EvaluationInterval { get; set; } = TimeSpan.From[A-Za-z]*([0-9]*)' src/Shepherd/Operations/Alerting/AlertingOptions.cs \
-  | sed 's/.*From\([A-Za-z]*\)(\([0-9]*\))/\2 \1/') (the default)"
+  | sed 's/.*From\([A-Za-z]*\)(\([0-9]*\))/\2 \1/; s/ Seconds$/ s/; s/ Minutes$/ min/') (the default)"
 
 rows=() fired=() recovered=() failures=0
 
