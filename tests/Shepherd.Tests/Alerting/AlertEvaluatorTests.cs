@@ -86,6 +86,32 @@ public abstract class AlertEvaluatorTests<TApp> where TApp : ShepherdApp, new()
     }
 
     [Fact]
+    public async Task An_evaluation_a_few_milliseconds_short_of_the_hold_still_fires_instead_of_waiting_a_whole_interval()
+    {
+        await using var scenario = await AlertScenario.StartAsync<TApp>(faultFor: TimeSpan.FromMinutes(5));
+        await scenario.StepAsync(TimeSpan.Zero);
+        await scenario.StepAsync(TimeSpan.FromMinutes(1));
+        (await scenario.IncidentAsync("CriticalErrorRate"))!.Status.ShouldBe(AlertStatus.Pending);
+
+        // A timer due a minute later runs a little early or late; 40 ms short of the hold is the same evaluation.
+        await scenario.StepAsync(TimeSpan.FromMinutes(1) - TimeSpan.FromMilliseconds(40));
+        var incident = await scenario.IncidentAsync("CriticalErrorRate");
+        incident!.Status.ShouldBe(AlertStatus.Firing);
+        (await scenario.NotificationsAsync("CriticalErrorRate")).ShouldHaveSingleItem().Kind.ShouldBe(AlertNotificationKind.Firing);
+    }
+
+    [Fact]
+    public async Task A_condition_that_has_held_for_well_under_its_duration_stays_pending()
+    {
+        await using var scenario = await AlertScenario.StartAsync<TApp>(faultFor: TimeSpan.FromMinutes(5));
+        await scenario.StepAsync(TimeSpan.Zero);
+        await scenario.StepAsync(TimeSpan.FromMinutes(1));
+        await scenario.StepAsync(TimeSpan.FromSeconds(55));
+        (await scenario.IncidentAsync("CriticalErrorRate"))!.Status.ShouldBe(AlertStatus.Pending, "5 s short is a real difference, not jitter");
+        (await scenario.NotificationsAsync("CriticalErrorRate")).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task The_alert_and_the_recovery_reach_a_real_mail_server_and_a_signed_webhook_reaches_its_receiver()
     {
         await using var smtp = await SmtpTestServer.StartAsync();
