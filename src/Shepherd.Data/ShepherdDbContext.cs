@@ -47,6 +47,7 @@ public sealed partial class ShepherdDbContext(DbContextOptions<ShepherdDbContext
     public DbSet<BadgeType> BadgeTypes => Set<BadgeType>();
     public DbSet<Badge> Badges => Set<Badge>();
     public DbSet<Service> Services => Set<Service>();
+    public DbSet<ServiceSchedule> ServiceSchedules => Set<ServiceSchedule>();
     public DbSet<AttendanceRecord> Attendance => Set<AttendanceRecord>();
     public DbSet<Note> Notes => Set<Note>();
     public DbSet<CustomFieldDefinition> CustomFields => Set<CustomFieldDefinition>();

@@ -20,6 +20,9 @@ internal sealed class AttendanceMapping : IEntityTypeConfiguration<AttendanceRec
         // From the requirement documents: attendance(member_id, service_id, date), ordered so that a person's
         // history by date is read from the index.
         b.HasIndex(x => new { x.PersonId, x.ServiceDate, x.ServiceId });
+        // A retried kiosk check-in finds the record its first attempt made (NULLs are distinct on both providers). The client
+        // id comes first: an index led by organization_id alone would tempt SQLite's planner (see ShepherdDbContext).
+        b.HasIndex(x => new { x.ClientId, x.OrganizationId }).IsUnique();
         // No (organization_id, service_date) index: SQLite's planner preferred it for a person's history (it
         // satisfies the ORDER BY) and scanned the whole organization. Reports reach attendance through services.
     }

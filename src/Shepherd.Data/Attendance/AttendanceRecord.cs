@@ -23,6 +23,11 @@ public sealed class AttendanceRecord : ITenantOwned
     public string? PickedUpBy { get; set; }
     public string? SecurityCode { get; set; }
     public CheckInMethod Method { get; set; }
+    /// <summary>
+    /// An id the client chose (the kiosk, before it knows whether the server is reachable): sending the same check-in
+    /// again answers the record already made instead of a second one.
+    /// </summary>
+    public Guid? ClientId { get; set; }
     public Person? Person { get; set; }
     public Service? Service { get; set; }
 }

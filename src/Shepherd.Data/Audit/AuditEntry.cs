@@ -11,6 +11,7 @@ public enum AuditAction
     Created, Updated, Deleted,
     SignedIn, SignInFailed, SignedOut, LockedOut, PasswordChanged, PasswordReset, TwoFactorChanged,
     RoleChanged, MemberInvited, MemberRemoved, TokenCreated, TokenRevoked, Exported, Erased, SettingsChanged,
+    Merged, Imported,
 }
 
 /// <summary>One change to one row, written in the same transaction as the change itself.</summary>

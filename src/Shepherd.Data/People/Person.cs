@@ -38,6 +38,10 @@ public sealed class Person : IArchivable, ITimestamped
     public bool Active { get; set; } = true;
     public DateTimeOffset? ArchivedAt { get; set; }
     public DateTimeOffset? PhotoUpdatedAt { get; set; }
+    /// <summary>Allergies and medical needs, printed on a child's check-in label so the room's volunteers see them.</summary>
+    public string? MedicalNote { get; set; }
+    /// <summary>Set on a duplicate record merged into another: its history moved there and it is archived.</summary>
+    public long? MergedIntoId { get; set; }
     /// <summary>What the person agreed to, each with the time they said so (GDPR consent records).</summary>
     public Consent Consent { get; set; } = new();
     /// <summary>Set when the person was erased on request: the row stays (attendance counts stay right), the identity is gone.</summary>

@@ -19,6 +19,7 @@ internal sealed class PersonMapping : IEntityTypeConfiguration<Person>
         b.Property(x => x.Email).HasMaxLength(254);
         b.Property(x => x.Phone).HasMaxLength(30);
         b.Property(x => x.SearchName).HasMaxLength(310);
+        b.Property(x => x.MedicalNote).HasMaxLength(500);
         b.HasOne<Campus>().WithMany().HasForeignKey(x => x.CampusId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Emails).WithOne().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(x => x.Phones).WithOne().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);

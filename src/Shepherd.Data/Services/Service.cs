@@ -20,6 +20,31 @@ public sealed class Service : ITenantOwned, IVersioned, ITimestamped
     /// <summary>People counted but not checked in by name (visitors, overflow).</summary>
     public int? Headcount { get; set; }
     public string? Notes { get; set; }
+    /// <summary>The weekly schedule this service was planned from, if any (one service per schedule and start).</summary>
+    public long? ScheduleId { get; set; }
+    /// <summary>Set when the service is a meeting of a group: its attendance is the group's attendance.</summary>
+    public long? GroupId { get; set; }
+    public int Version { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// A service that repeats every week at a campus ("Sunday 9:00 worship"): upcoming services are planned from it, each
+/// one a <see cref="Service"/> that can then be changed or cancelled on its own.
+/// </summary>
+public sealed class ServiceSchedule : ITenantOwned, IVersioned, ITimestamped
+{
+    public long Id { get; set; }
+    public long OrganizationId { get; set; }
+    public long CampusId { get; set; }
+    public required string Name { get; set; }
+    public ServiceKind Kind { get; set; }
+    public DayOfWeek Day { get; set; }
+    /// <summary>Local time in the organization's time zone.</summary>
+    public TimeOnly StartTime { get; set; }
+    public int DurationMinutes { get; set; } = 90;
+    public bool Active { get; set; } = true;
     public int Version { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

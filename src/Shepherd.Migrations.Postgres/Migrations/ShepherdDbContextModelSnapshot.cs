@@ -976,6 +976,10 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("checked_out_by_user_id");
 
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
                     b.Property<string>("Method")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -1010,6 +1014,10 @@ namespace Shepherd.Migrations.Postgres.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_attendance");
+
+                    b.HasIndex("ClientId", "OrganizationId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_attendance_client_id_organization_id");
 
                     b.HasIndex("PersonId", "ServiceDate", "ServiceId")
                         .HasDatabaseName("ix_attendance_person_id_service_date_service_id");
@@ -1891,11 +1899,20 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("last_name");
 
+                    b.Property<string>("MedicalNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("medical_note");
+
                     b.Property<string>("MembershipStatus")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("membership_status");
+
+                    b.Property<long?>("MergedIntoId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("merged_into_id");
 
                     b.Property<string>("MiddleName")
                         .HasMaxLength(100)
@@ -2185,6 +2202,10 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ends_at");
 
+                    b.Property<long?>("GroupId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("group_id");
+
                     b.Property<int?>("Headcount")
                         .HasColumnType("integer")
                         .HasColumnName("headcount");
@@ -2210,6 +2231,10 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("organization_id");
 
+                    b.Property<long?>("ScheduleId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("schedule_id");
+
                     b.Property<DateTimeOffset>("StartsAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("starts_at");
@@ -2229,10 +2254,89 @@ namespace Shepherd.Migrations.Postgres.Migrations
                     b.HasIndex("CampusId", "StartsAt")
                         .HasDatabaseName("ix_services_campus_id_starts_at");
 
+                    b.HasIndex("GroupId", "StartsAt")
+                        .HasDatabaseName("ix_services_group_id_starts_at");
+
                     b.HasIndex("OrganizationId", "Date")
                         .HasDatabaseName("ix_services_organization_id_date");
 
+                    b.HasIndex("ScheduleId", "StartsAt")
+                        .IsUnique()
+                        .HasDatabaseName("ix_services_schedule_id_starts_at");
+
                     b.ToTable("services", (string)null);
+                });
+
+            modelBuilder.Entity("Shepherd.Data.Services.ServiceSchedule", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<long>("CampusId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("campus_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Day")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("day");
+
+                    b.Property<int>("DurationMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_minutes");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("organization_id");
+
+                    b.Property<TimeOnly>("StartTime")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("start_time");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_service_schedules");
+
+                    b.HasIndex("CampusId")
+                        .HasDatabaseName("ix_service_schedules_campus_id");
+
+                    b.HasIndex("OrganizationId", "CampusId")
+                        .HasDatabaseName("ix_service_schedules_organization_id_campus_id");
+
+                    b.ToTable("service_schedules", (string)null);
                 });
 
             modelBuilder.Entity("alert_notification_incidents", b =>
@@ -2599,6 +2703,28 @@ namespace Shepherd.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_services_campuses_campus_id");
+
+                    b.HasOne("Shepherd.Data.Groups.Group", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_services_groups_group_id");
+
+                    b.HasOne("Shepherd.Data.Services.ServiceSchedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_services_service_schedules_schedule_id");
+                });
+
+            modelBuilder.Entity("Shepherd.Data.Services.ServiceSchedule", b =>
+                {
+                    b.HasOne("Shepherd.Data.Organizations.Campus", null)
+                        .WithMany()
+                        .HasForeignKey("CampusId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_service_schedules_campuses_campus_id");
                 });
 
             modelBuilder.Entity("alert_notification_incidents", b =>

@@ -945,6 +945,10 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("checked_out_by_user_id");
 
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
                     b.Property<string>("Method")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -979,6 +983,10 @@ namespace Shepherd.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_attendance");
+
+                    b.HasIndex("ClientId", "OrganizationId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_attendance_client_id_organization_id");
 
                     b.HasIndex("PersonId", "ServiceDate", "ServiceId")
                         .HasDatabaseName("ix_attendance_person_id_service_date_service_id");
@@ -1832,11 +1840,20 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("last_name");
 
+                    b.Property<string>("MedicalNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("medical_note");
+
                     b.Property<string>("MembershipStatus")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("membership_status");
+
+                    b.Property<long?>("MergedIntoId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("merged_into_id");
 
                     b.Property<string>("MiddleName")
                         .HasMaxLength(100)
@@ -2120,6 +2137,10 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("ends_at");
 
+                    b.Property<long?>("GroupId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("group_id");
+
                     b.Property<int?>("Headcount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("headcount");
@@ -2145,6 +2166,10 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("organization_id");
 
+                    b.Property<long?>("ScheduleId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("schedule_id");
+
                     b.Property<long>("StartsAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("starts_at");
@@ -2164,10 +2189,87 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                     b.HasIndex("CampusId", "StartsAt")
                         .HasDatabaseName("ix_services_campus_id_starts_at");
 
+                    b.HasIndex("GroupId", "StartsAt")
+                        .HasDatabaseName("ix_services_group_id_starts_at");
+
                     b.HasIndex("OrganizationId", "Date")
                         .HasDatabaseName("ix_services_organization_id_date");
 
+                    b.HasIndex("ScheduleId", "StartsAt")
+                        .IsUnique()
+                        .HasDatabaseName("ix_services_schedule_id_starts_at");
+
                     b.ToTable("services", (string)null);
+                });
+
+            modelBuilder.Entity("Shepherd.Data.Services.ServiceSchedule", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<long>("CampusId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("campus_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Day")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<int>("DurationMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duration_minutes");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("organization_id");
+
+                    b.Property<TimeOnly>("StartTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("start_time");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_service_schedules");
+
+                    b.HasIndex("CampusId")
+                        .HasDatabaseName("ix_service_schedules_campus_id");
+
+                    b.HasIndex("OrganizationId", "CampusId")
+                        .HasDatabaseName("ix_service_schedules_organization_id_campus_id");
+
+                    b.ToTable("service_schedules", (string)null);
                 });
 
             modelBuilder.Entity("alert_notification_incidents", b =>
@@ -2534,6 +2636,28 @@ namespace Shepherd.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_services_campuses_campus_id");
+
+                    b.HasOne("Shepherd.Data.Groups.Group", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_services_groups_group_id");
+
+                    b.HasOne("Shepherd.Data.Services.ServiceSchedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_services_service_schedules_schedule_id");
+                });
+
+            modelBuilder.Entity("Shepherd.Data.Services.ServiceSchedule", b =>
+                {
+                    b.HasOne("Shepherd.Data.Organizations.Campus", null)
+                        .WithMany()
+                        .HasForeignKey("CampusId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_service_schedules_campuses_campus_id");
                 });
 
             modelBuilder.Entity("alert_notification_incidents", b =>

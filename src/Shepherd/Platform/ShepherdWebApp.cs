@@ -100,8 +100,8 @@ public static class ShepherdWebApp
         app.UseMiddleware<StorableQueryText>();
         // Test instances only (refused in Production): requests that fail on purpose, to prove the alerts.
         app.UseShepherdFaultInjection();
-        // The stylesheet is public: served before authentication.
-        app.UseStaticFiles();
+        // The stylesheet and scripts are public: served before authentication, fingerprinted links cached for a year.
+        app.UseStaticFiles(Web.Ui.StaticAssets.Options());
         app.UseAuthentication();
         // Security: after authentication, so the API limit can count a valid token by its hash (Platform/Security/RateLimits).
         app.UseRateLimiter();
@@ -121,8 +121,10 @@ public static class ShepherdWebApp
         app.MapShepherdMonitoring();
         app.MapShepherdApi();
         app.MapRazorPages();
-        // The front door: a signed-in person's account page, which sends everyone else to sign in.
-        app.MapGet("/", () => TypedResults.Redirect(AccountModel.Path)).AllowAnonymous().ExcludeFromDescription();
+        // The front door: the first page of a signed-in person's menu; the account page sends everyone else to sign in.
+        app.MapGet("/", (System.Security.Claims.ClaimsPrincipal user) =>
+            TypedResults.Redirect(user.Identity?.IsAuthenticated == true ? Shepherd.Platform.Web.Ui.Navigation.Home(user) : AccountModel.Path))
+            .AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 

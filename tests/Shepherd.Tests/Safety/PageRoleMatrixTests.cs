@@ -35,6 +35,7 @@ public sealed class PageRoleMatrixTests(WebSqliteApp app) : IClassFixture<WebSql
         ["/account/two-factor"] = Everyone,
         ["/account/passkeys"] = Everyone,
         ["/audit"] = "A",
+        ["/search"] = "ASLV",
         // Instance-wide: platform administrators and monitoring tokens only, which no organization role is.
         ["/operations"] = Nobody,
         ["/operations/alerts/channels"] = Nobody,

@@ -14,6 +14,8 @@ public static class WebUiRegistration
     public static IServiceCollection AddShepherdWebUi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRazorPages(o => o.RootDirectory = "/");
+        // Shared partials (_Pager, _Empty) are found by name from any page's folder.
+        services.Configure<Microsoft.AspNetCore.Mvc.Razor.RazorViewEngineOptions>(o => o.PageViewLocationFormats.Add("/Platform/Web/Ui/{0}.cshtml"));
 
         services.AddOptions<WebSessionOptions>().BindConfiguration(WebSessionOptions.Section);
         services.AddSingleton<FirstRunSetup>();
