@@ -65,6 +65,7 @@ public static class ShepherdWebApp
         builder.Services.AddSingleton<RecentTokenValidations>();
         builder.Services.AddSingleton<OrganizationProvisioning>();
         builder.Services.AddShepherdWebUi(builder.Configuration);
+        builder.Services.AddResponseCompression(o => o.EnableForHttps = true);
         // Security: headers, rate limits, request size limits, forwarded headers (Platform/Security).
         builder.Services.AddShepherdSecurity();
         builder.Services.AddAuthorizationBuilder()
@@ -100,7 +101,8 @@ public static class ShepherdWebApp
         app.UseMiddleware<StorableQueryText>();
         // Test instances only (refused in Production): requests that fail on purpose, to prove the alerts.
         app.UseShepherdFaultInjection();
-        // The stylesheet and scripts are public: served before authentication, fingerprinted links cached for a year.
+        // The stylesheet and scripts are public: served before authentication, compressed, fingerprinted links cached for a year.
+        app.UseWhen(Web.Ui.StaticAssets.IsAsset, assets => assets.UseResponseCompression());
         app.UseStaticFiles(Web.Ui.StaticAssets.Options());
         app.UseAuthentication();
         // Security: after authentication, so the API limit can count a valid token by its hash (Platform/Security/RateLimits).

@@ -120,4 +120,18 @@ public abstract class LayoutTests<TApp>(TApp app) where TApp : ShepherdApp, IPag
         using var plain = await session.Browser.GetAsync("/css/site.css", Cancel);
         plain.Headers.CacheControl!.NoCache.ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task The_stylesheet_is_sent_compressed_and_pages_are_not()
+    {
+        using var session = await PageSession.StartAsync(app);
+        foreach (var (url, compressed) in new[] { ("/css/site.css", true), ("/js/search.js", true), ("/account", false) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.AcceptEncoding.ParseAdd("br, gzip");
+            using var response = await session.Browser.SendAsync(request, Cancel);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, url);
+            (response.Content.Headers.ContentEncoding.Count > 0).ShouldBe(compressed, $"{url}: pages carry antiforgery tokens (BREACH)");
+        }
+    }
 }

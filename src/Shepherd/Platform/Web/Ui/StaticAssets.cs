@@ -11,6 +11,14 @@ public static class StaticAssets
 {
     public const string VersionKey = "v";
 
+    private static readonly string[] Folders = ["/css", "/js"];
+
+    /// <summary>
+    /// A request for the stylesheet or a script. Only these are compressed: they hold no secret, whereas compressing
+    /// pages that carry antiforgery tokens beside text an attacker can echo would open them to BREACH.
+    /// </summary>
+    public static bool IsAsset(HttpContext context) => Folders.Any(f => context.Request.Path.StartsWithSegments(f, StringComparison.OrdinalIgnoreCase));
+
     public static StaticFileOptions Options() => new()
     {
         OnPrepareResponse = context =>
