@@ -60,9 +60,9 @@ public static class CheckInRecorder
         {
             return new CheckInOutcome.Invalid("personId", $"There is no person with id {Id(personId)} in your organization.");
         }
-        if (await db.Attendance.AnyAsync(a => a.ServiceId == command.ServiceId && a.PersonId == personId, ct))
+        if (await PresentAsync(db, command, ct) is { } present)
         {
-            return AlreadyIn(command);
+            return present;
         }
         var code = command.SecurityCode?.Trim().ToUpperInvariant();
         if (code is null && await db.FamilyMembers.AnyAsync(f => f.PersonId == personId && f.Role == FamilyRole.Child, ct))
@@ -94,9 +94,9 @@ public static class CheckInRecorder
             {
                 return first;
             }
-            if (await db.Attendance.AnyAsync(a => a.ServiceId == command.ServiceId && a.PersonId == personId, ct))
+            if (await PresentAsync(db, command, ct) is { } landed)
             {
-                return AlreadyIn(command);
+                return landed;
             }
             throw;
         }
@@ -113,6 +113,18 @@ public static class CheckInRecorder
         return earlier.ServiceId == command.ServiceId && earlier.PersonId == command.PersonId
             ? new CheckInOutcome.Recorded(earlier, Repeated: true)
             : new CheckInOutcome.ClientIdTaken($"clientId {clientId} was already used for another check-in; send a new one for this check-in.");
+    }
+
+    /// <summary>
+    /// The person's check-in to the service when there is one: the same check-in when it carries this client id (its
+    /// first attempt landed since we looked), else a conflict.
+    /// </summary>
+    private static async Task<CheckInOutcome?> PresentAsync(ShepherdDbContext db, CheckInCommand command, CancellationToken ct)
+    {
+        var present = await db.Attendance.AsNoTracking().FirstOrDefaultAsync(a => a.ServiceId == command.ServiceId && a.PersonId == command.PersonId, ct);
+        return present is null ? null
+            : command.ClientId is { } clientId && present.ClientId == clientId ? new CheckInOutcome.Recorded(present, Repeated: true)
+            : AlreadyIn(command);
     }
 
     private static CheckInOutcome.AlreadyCheckedIn AlreadyIn(CheckInCommand command) =>
