@@ -9,8 +9,8 @@ namespace Shepherd.Features.CheckIn;
 /// <summary>A service a kiosk can check people in to: today's, with its campus and local start time.</summary>
 public sealed record KioskService(long Id, string Name, ServiceKind Kind, long CampusId, string CampusName, DateTimeOffset StartsAt, string Time)
 {
-    /// <summary>"Kids 9:00 (North)"; the campus only when the church has more than one.</summary>
-    public string Label(bool withCampus) => withCampus ? $"{Name} {Time} ({CampusName})" : $"{Name} {Time}";
+    /// <summary>"Kids church 9:00": the room as labels and the kiosk name it.</summary>
+    public string Room => $"{Name} {Time}";
 }
 
 /// <summary>

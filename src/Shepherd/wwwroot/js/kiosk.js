@@ -20,9 +20,10 @@ async function start(root) {
   const token = root.querySelector("input[name=__RequestVerificationToken]").value;
   const services = Array.from(document.querySelectorAll("#setup-form input[name=service]")).map((box) => ({
     id: Number(box.value),
-    label: box.dataset.label,
+    label: box.dataset.room,
     kind: box.dataset.kind,
     campus: box.dataset.campus,
+    campusName: box.dataset.campusName,
     box,
   }));
   const setupKey = `shepherd.kiosk.setup.${organization}`;
@@ -59,7 +60,8 @@ async function start(root) {
   const useRooms = (ids) => {
     rooms = ids.map((id) => services.find((s) => s.id === id)).filter(Boolean);
     localStorage.setItem(setupKey, JSON.stringify({ day: today, campus: rooms[0].campus, services: ids }));
-    $("kiosk-rooms").textContent = `Checking in to ${rooms.map((r) => r.label).join(", ")} · ${todayText}`;
+    const where = campus.options.length > 1 ? ` at ${rooms[0].campusName}` : "";
+    $("kiosk-rooms").textContent = `Checking in to ${rooms.map((r) => r.label).join(", ")}${where} · ${todayText}`;
     showSearch();
     refreshCounts();
     clearInterval(countsTimer);
@@ -81,22 +83,16 @@ async function start(root) {
       $("setup-heading").focus?.();
     });
   }
-  const saved = JSON.parse(localStorage.getItem(setupKey) ?? "null");
-  if (saved?.day === today && saved.services.length > 0 && saved.services.every((id) => services.some((s) => s.id === id))) {
-    campus.value = saved.campus;
-    showCampus();
-    useRooms(saved.services);
-  } else if (setupForm) {
-    showCampus();
-    show("setup");
-  }
-
   // ---- search
   const input = $("search-input");
   const message = $("search-message");
   const results = $("search-results");
   function showSearch() {
     family = null;
+    // Nothing of the last family stays on the page, even hidden.
+    $("family-children").replaceChildren();
+    $("family-adults").replaceChildren();
+    $("kiosk-labels").replaceChildren();
     show("search");
     if (input) {
       input.value = "";
@@ -393,6 +389,16 @@ async function start(root) {
     showRefused(c.refused.map((r) => `Not recorded: ${r.name} — ${r.reason}`));
   }
 
+  // ---- start: the rooms remembered for today, or the setup
+  const saved = JSON.parse(localStorage.getItem(setupKey) ?? "null");
+  if (saved?.day === today && saved.services.length > 0 && saved.services.every((id) => services.some((s) => s.id === id))) {
+    campus.value = saved.campus;
+    showCampus();
+    useRooms(saved.services);
+  } else if (setupForm) {
+    showCampus();
+    show("setup");
+  }
   connection.start();
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/checkin-sw.js", { scope: "/checkin" }).catch((error) => console.warn("Kiosk service worker:", error));
