@@ -44,6 +44,13 @@ public sealed class KioskTests(Chromium chromium, KioskServer server) : BrowserT
         await AssertLabelsAsync(kiosk.Page.Locator("#kiosk-labels"), family, code, "Kit", "Ada");
         (await PrintsAsync(kiosk)).ShouldBe(1, "the labels went to the printer at once");
         await kiosk.AssertAccessibleAsync();
+        // On paper: the labels alone, one per 4 × 2-inch page (288 × 144 points) for the label printer.
+        await kiosk.Page.EmulateMediaAsync(new() { Media = Media.Print });
+        (await kiosk.Page.Locator("#kiosk-done").IsVisibleAsync()).ShouldBeFalse();
+        (await kiosk.Page.Locator("header.site").IsVisibleAsync()).ShouldBeFalse();
+        (await kiosk.Page.Locator("#kiosk-labels .label").First.IsVisibleAsync()).ShouldBeTrue();
+        PageSizes(await kiosk.Page.PdfAsync(new() { PreferCSSPageSize = true })).ShouldBe(["288x144", "288x144", "288x144"]);
+        await kiosk.Page.EmulateMediaAsync(new() { Media = Media.Screen });
         await Expect(Connection(kiosk)).ToHaveTextAsync("Online — every check-in is saved", new() { Timeout = 20_000 });
 
         var recorded = await _church.AttendanceAsync(family.ServiceId);
@@ -306,6 +313,11 @@ public sealed class KioskTests(Chromium chromium, KioskServer server) : BrowserT
         children.Select(c => c.Split(" · ")[0]).ShouldBe([.. firstNames.Select(f => $"{f} {family.Children[0].LastName}")]);
         children.ShouldAllBe(c => c.Contains($" · {family.RoomName} ", StringComparison.Ordinal));
     }
+
+    /// <summary>Each page's size in points ("288x144"), read from the PDF's page boxes.</summary>
+    private static List<string> PageSizes(byte[] pdf) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(System.Text.Encoding.Latin1.GetString(pdf), @"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]")
+            .Select(m => $"{Math.Round(double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))}x{Math.Round(double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))}")];
 
     /// <summary>window.print counted instead of shown (a print dialog would stop a headless browser's page).</summary>
     private static Task StubPrintAsync(BrowserPage kiosk) =>

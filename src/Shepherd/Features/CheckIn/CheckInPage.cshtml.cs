@@ -62,7 +62,12 @@ public sealed class CheckInPageModel(ShepherdDbContext db, TimeProvider clock) :
             f.Name,
             Members = f.Members.Select(m => new
             {
-                m.PersonId, m.FirstName, m.LastName, m.Role, m.Age, m.MedicalNote,
+                m.PersonId,
+                m.FirstName,
+                m.LastName,
+                m.Role,
+                m.Age,
+                m.MedicalNote,
                 CheckIns = byPerson[m.PersonId].Select(p => new { p.ServiceId, p.CheckedOut }),
             }),
             f.Pickups,

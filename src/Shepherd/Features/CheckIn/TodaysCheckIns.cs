@@ -54,9 +54,16 @@ public static class TodaysCheckIns
             .Take(Limit)
             .Select(a => new
             {
-                a.ServiceId, Service = a.Service!.Name, a.Service.StartsAt, a.PersonId,
-                FirstName = a.Person!.PreferredName ?? a.Person.FirstName, a.Person.LastName, a.Person.MedicalNote,
-                a.SecurityCode, CheckedOut = a.CheckedOutAt != null, a.PickedUpBy,
+                a.ServiceId,
+                Service = a.Service!.Name,
+                a.Service.StartsAt,
+                a.PersonId,
+                FirstName = a.Person!.PreferredName ?? a.Person.FirstName,
+                a.Person.LastName,
+                a.Person.MedicalNote,
+                a.SecurityCode,
+                CheckedOut = a.CheckedOutAt != null,
+                a.PickedUpBy,
             })
             .ToListAsync(ct);
         return [.. rows.Select(r => new TodaysCheckIn(
