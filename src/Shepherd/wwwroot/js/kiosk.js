@@ -38,7 +38,6 @@ async function start(root) {
   const connection = new Connection(store, token, showConnection);
   let rooms = [];
   let family = null;
-  let lastBatch = null;
   let countsTimer = 0;
 
   // ---- screens
@@ -80,7 +79,7 @@ async function start(root) {
     $("change-rooms").addEventListener("click", () => {
       for (const s of services) s.box.checked = rooms.some((r) => r.id === s.id);
       show("setup");
-      $("setup-heading").focus?.();
+      $("setup-heading").focus();
     });
   }
   // ---- search
@@ -313,7 +312,7 @@ async function start(root) {
     await store.saveFamily(family);
 
     const children = members.filter((m) => m.role === "child");
-    lastBatch = {
+    const batch = {
       code,
       date: todayText,
       children: children.map((m) => ({
@@ -324,7 +323,7 @@ async function start(root) {
       })),
     };
     const labels = $("kiosk-labels");
-    renderLabels(labels, lastBatch);
+    renderLabels(labels, batch);
     const names = members.map((m) => `${m.firstName} ${m.lastName} (${roomName(selected.get(m.personId))})`).join(", ");
     $("done-summary").textContent =
       children.length > 0 ? `Checked in ${names}. Security code ${code}.` : `Checked in ${names}.`;
