@@ -30,6 +30,7 @@ public sealed class KioskTests(Chromium chromium, KioskServer server) : BrowserT
         (await kit.InnerTextAsync()).ShouldContain("Allergy / medical: Peanut allergy");
         (await Person(kiosk, "Ada").GetAttributeAsync("aria-pressed")).ShouldBe("false", "with two children, nobody is chosen for the volunteer");
         await kiosk.AssertAccessibleAsync();
+        await AssertTouchTargetsAsync(kiosk);
 
         await kit.ClickAsync();
         await Person(kiosk, "Ada").ClickAsync();
@@ -48,7 +49,7 @@ public sealed class KioskTests(Chromium chromium, KioskServer server) : BrowserT
         await kiosk.Page.EmulateMediaAsync(new() { Media = Media.Print });
         (await kiosk.Page.Locator("#kiosk-done").IsVisibleAsync()).ShouldBeFalse();
         (await kiosk.Page.Locator("header.site").IsVisibleAsync()).ShouldBeFalse();
-        (await kiosk.Page.Locator("#kiosk-labels .label").First.IsVisibleAsync()).ShouldBeTrue();
+        (await kiosk.Page.Locator("#kiosk-labels .print-label").First.IsVisibleAsync()).ShouldBeTrue();
         PageSizes(await kiosk.Page.PdfAsync(new() { PreferCSSPageSize = true })).ShouldBe(["288x144", "288x144", "288x144"]);
         await kiosk.Page.EmulateMediaAsync(new() { Media = Media.Screen });
         await Expect(Connection(kiosk)).ToHaveTextAsync("Online — every check-in is saved", new() { Timeout = 20_000 });
@@ -312,6 +313,19 @@ public sealed class KioskTests(Chromium chromium, KioskServer server) : BrowserT
         var children = await pickup.Locator(".label-children li").AllInnerTextsAsync();
         children.Select(c => c.Split(" · ")[0]).ShouldBe([.. firstNames.Select(f => $"{f} {family.Children[0].LastName}")]);
         children.ShouldAllBe(c => c.Contains($" · {family.RoomName} ", StringComparison.Ordinal));
+    }
+
+    /// <summary>Every button, tab and list the volunteer can touch on the screen now is at least 44 px high.</summary>
+    private static async Task AssertTouchTargetsAsync(BrowserPage kiosk)
+    {
+        var targets = kiosk.Page.Locator("main button:visible, main .kiosk-tabs a, main select:visible");
+        var count = await targets.CountAsync();
+        count.ShouldBeGreaterThan(3);
+        for (var i = 0; i < count; i++)
+        {
+            var box = (await targets.Nth(i).BoundingBoxAsync()).ShouldNotBeNull();
+            box.Height.ShouldBeGreaterThanOrEqualTo(44, await targets.Nth(i).InnerTextAsync());
+        }
     }
 
     /// <summary>Each page's size in points ("288x144"), read from the PDF's page boxes.</summary>

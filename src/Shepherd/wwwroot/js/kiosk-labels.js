@@ -16,7 +16,7 @@ const el = (tag, className, text) => {
 export function renderLabels(container, batch) {
   container.replaceChildren();
   for (const child of batch.children) {
-    const label = el("article", "label name-label");
+    const label = el("article", "print-label name-label");
     label.setAttribute("aria-label", `Name label for ${child.firstName} ${child.lastName}`);
     label.append(el("p", "label-code", batch.code));
     label.append(el("p", "label-first", child.firstName));
@@ -30,7 +30,7 @@ export function renderLabels(container, batch) {
     container.append(label);
   }
   if (batch.children.length > 0) {
-    const pickup = el("article", "label pickup-label");
+    const pickup = el("article", "print-label pickup-label");
     pickup.setAttribute("aria-label", "Pickup label");
     pickup.append(el("p", "label-code", batch.code));
     pickup.append(el("p", "label-title", "Pickup"));

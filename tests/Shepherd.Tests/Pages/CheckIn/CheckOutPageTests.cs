@@ -240,7 +240,7 @@ public abstract class CheckOutPageTests<TApp>(TApp app) where TApp : ShepherdApp
             page.TextOf("body").ShouldNotContain("Ned");
 
             (await volunteer.PageAsync("/checkin/labels?code=QQQQ")).TextOf("#labels-problem").ShouldBe("No check-in today has the code QQQQ.");
-            (await volunteer.PageAsync("/checkin/labels")).QuerySelector(".label").ShouldBeNull();
+            (await volunteer.PageAsync("/checkin/labels")).QuerySelector(".print-label").ShouldBeNull();
         }
     }
 
