@@ -26,9 +26,6 @@ public static class KioskFamilySearch
 
     public sealed record KioskFamily(long Id, string Name, IReadOnlyList<KioskPerson> Members, IReadOnlyList<KioskPickup> Pickups);
 
-    /// <summary>A usable search term, or why not (<see cref="Rule"/>).</summary>
-    public static bool IsValid(string? q) => Parse(q) is not null;
-
     /// <summary>The families found, best first (by name), at most <see cref="MaxResults"/>; null when <paramref name="q"/> breaks <see cref="Rule"/>.</summary>
     [SuppressMessage("Performance", "CA1862", Justification = "EF translates ToLower().Contains to SQL on both providers; the StringComparison overload has no translation.")]
     public static async Task<IReadOnlyList<KioskFamily>?> FindAsync(string? q, ShepherdDbContext db, TimeProvider clock, CancellationToken ct)

@@ -15,8 +15,6 @@ public sealed record RoomCount(long ServiceId, int CheckedIn, int CheckedOut)
 /// </summary>
 public static class RoomCounts
 {
-    public const int MaxServices = 50;
-
     public static async Task<IReadOnlyList<RoomCount>> ForAsync(IReadOnlyCollection<long> serviceIds, ShepherdDbContext db, CancellationToken ct)
     {
         if (serviceIds.Count == 0)
