@@ -245,6 +245,131 @@ public abstract class AttendanceApiTests<TApp>(TApp app) where TApp : ShepherdAp
     }
 
     [Fact]
+    public async Task A_repeated_client_id_answers_200_with_the_first_check_in_and_records_nothing_more()
+    {
+        using var api = await app.NewOrganizationAsync();
+        var service = await ServiceAsync(api);
+        var kid = await PersonAsync(api, "Kit", "Lee");
+        var mum = await PersonAsync(api, "Ann", "Lee");
+        await FamilyAsync(api, (mum, FamilyRole.Adult), (kid, FamilyRole.Child));
+        var clientId = Guid.NewGuid();
+        var url = $"/api/v1/services/{service}/attendance";
+
+        var first = await api.CreateAsync(url, new { personId = kid, clientId, method = "kiosk" });
+        using var again = await api.PostAsync(url, new { personId = kid, clientId, method = "kiosk" });
+
+        var text = await again.Content.ReadAsStringAsync();
+        again.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        var repeat = JsonNode.Parse(text)!;
+        repeat["securityCode"]!.GetValue<string>().ShouldBe(first["securityCode"]!.GetValue<string>(), "the label printed after the first answer stays right");
+        repeat["clientId"]!.GetValue<Guid>().ShouldBe(clientId);
+        // The time as stored (the first answer carried the clock's full precision).
+        repeat["checkedInAt"]!.GetValue<DateTimeOffset>().ShouldBe(first["checkedInAt"]!.GetValue<DateTimeOffset>(), TimeSpan.FromMilliseconds(1));
+        await using var db = app.Database(api.OrganizationId);
+        var record = await db.Attendance.SingleAsync();
+        record.ClientId.ShouldBe(clientId);
+        (await db.AuditEntries.CountAsync(e => e.EntityType == nameof(AttendanceRecord))).ShouldBe(1, "the repeat changed nothing");
+    }
+
+    [Fact]
+    public async Task A_client_id_already_used_for_another_check_in_is_a_conflict_and_records_nothing()
+    {
+        using var api = await app.NewOrganizationAsync();
+        var service = await ServiceAsync(api);
+        var other = await ServiceAsync(api, name: "Second");
+        var ann = await PersonAsync(api, "Ann", "Lee");
+        var bob = await PersonAsync(api, "Bob", "Lee");
+        var clientId = Guid.NewGuid();
+        await api.CreateAsync($"/api/v1/services/{service}/attendance", new { personId = ann, clientId });
+
+        (await (await api.PostAsync($"/api/v1/services/{service}/attendance", new { personId = bob, clientId })).ShouldBeProblemAsync(HttpStatusCode.Conflict))
+            ["detail"]!.GetValue<string>().ShouldContain("clientId");
+        await (await api.PostAsync($"/api/v1/services/{other}/attendance", new { personId = ann, clientId })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await api.PostAsync($"/api/v1/services/{service}/attendance", new { personId = bob, clientId = Guid.Empty })).ShouldBeValidationProblemAsync("clientId");
+        await (await api.SendRawAsync(HttpMethod.Post, $"/api/v1/services/{service}/attendance", $$"""{"personId":{{bob}},"clientId":"not-a-uuid"}"""))
+            .ShouldBeValidationProblemAsync("clientId");
+
+        await using var db = app.Database(api.OrganizationId);
+        (await db.Attendance.CountAsync()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_same_client_id_sent_at_the_same_moment_makes_one_check_in()
+    {
+        using var api = await app.NewOrganizationAsync();
+        var service = await ServiceAsync(api);
+        var kid = await PersonAsync(api, "Kit", "Lee");
+        var body = new { personId = kid, clientId = Guid.NewGuid(), securityCode = "K7Q4" };
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => api.PostAsync($"/api/v1/services/{service}/attendance", body)));
+
+        var texts = new List<string>();
+        foreach (var answer in answers)
+        {
+            texts.Add(await answer.Content.ReadAsStringAsync());
+        }
+        answers.Select(a => (int)a.StatusCode).Order().ToArray().ShouldBe([200, 200, 200, 201], ignoreOrder: false, customMessage: string.Join("\n", texts));
+        texts.ShouldAllBe(t => JsonNode.Parse(t)!["securityCode"]!.GetValue<string>() == "K7Q4");
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
+        await using var db = app.Database(api.OrganizationId);
+        (await db.Attendance.CountAsync()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task An_authorized_pickup_of_the_childs_family_checks_out_without_the_code_and_is_recorded_by_name()
+    {
+        using var api = await app.NewOrganizationAsync();
+        var service = await ServiceAsync(api);
+        var kid = await PersonAsync(api, "Kit", "Lee");
+        var mum = await PersonAsync(api, "Ann", "Lee");
+        var (_, grandma) = await FamilyWithPickupAsync(api, "Grandma Rose", (mum, FamilyRole.Adult), (kid, FamilyRole.Child));
+        await api.CreateAsync($"/api/v1/services/{service}/attendance", new { personId = kid, securityCode = "K7Q4" });
+
+        var done = await ResponseJsonAsync(await api.PostAsync($"/api/v1/services/{service}/attendance/{kid}/checkout",
+            new { authorizedPickupId = grandma, pickedUpBy = "someone else" }));
+
+        done["pickedUpBy"]!.GetValue<string>().ShouldBe("Grandma Rose");
+        await using var db = app.Database(api.OrganizationId);
+        var record = await db.Attendance.SingleAsync();
+        record.CheckedOutAt.ShouldNotBeNull();
+        record.PickedUpBy.ShouldBe("Grandma Rose");
+    }
+
+    [Fact]
+    public async Task Another_familys_pickup_or_the_pickup_of_a_family_the_child_is_an_adult_in_cannot_check_a_child_out()
+    {
+        using var api = await app.NewOrganizationAsync();
+        using var theirs = await app.NewOrganizationAsync();
+        var service = await ServiceAsync(api);
+        var kid = await PersonAsync(api, "Kit", "Lee");
+        var neighbour = await PersonAsync(api, "Ned", "Nye");
+        await FamilyWithPickupAsync(api, "Grandma Rose", (kid, FamilyRole.Child));
+        var (_, strangersPickup) = await FamilyWithPickupAsync(api, "Uncle Stranger", (neighbour, FamilyRole.Child));
+        // Kit is an adult (e.g. a teenage sibling listed as one) of a third family: its pickups do not cover Kit.
+        var (_, adultFamilysPickup) = await FamilyWithPickupAsync(api, "Aunt Elsewhere", (kid, FamilyRole.Adult));
+        var theirKid = await PersonAsync(theirs, "Tess", "Other");
+        var (_, theirPickup) = await FamilyWithPickupAsync(theirs, "Their Grandpa", (theirKid, FamilyRole.Child));
+        await api.CreateAsync($"/api/v1/services/{service}/attendance", new { personId = kid, securityCode = "K7Q4" });
+        var url = $"/api/v1/services/{service}/attendance/{kid}/checkout";
+
+        foreach (var pickup in new[] { strangersPickup, adultFamilysPickup, theirPickup, 987654321L })
+        {
+            await (await api.PostAsync(url, new { authorizedPickupId = pickup })).ShouldBeValidationProblemAsync("authorizedPickupId");
+            // The right code does not rescue a false claim about who is collecting.
+            await (await api.PostAsync(url, new { authorizedPickupId = pickup, securityCode = "K7Q4" })).ShouldBeValidationProblemAsync("authorizedPickupId");
+        }
+        await (await api.PostAsync(url, new { authorizedPickupId = 0 })).ShouldBeValidationProblemAsync("authorizedPickupId");
+
+        await using var db = app.Database(api.OrganizationId);
+        var record = await db.Attendance.SingleAsync();
+        record.CheckedOutAt.ShouldBeNull();
+        record.PickedUpBy.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task A_mistaken_record_can_be_deleted()
     {
         using var api = await app.NewOrganizationAsync();
@@ -406,6 +531,17 @@ public abstract class AttendanceApiTests<TApp>(TApp app) where TApp : ShepherdAp
         await using var db = app.Database(api.OrganizationId);
         db.Families.Add(new Family { Name = "Lee", Members = [.. members.Select(m => new FamilyMember { PersonId = m.PersonId, Role = m.Role })] });
         await db.SaveChangesAsync();
+    }
+
+    private async Task<(long FamilyId, long PickupId)> FamilyWithPickupAsync(ApiClient api, string pickup, params (long PersonId, FamilyRole Role)[] members)
+    {
+        await using var db = app.Database(api.OrganizationId);
+        var family = new Family { Name = "Lee", Members = [.. members.Select(m => new FamilyMember { PersonId = m.PersonId, Role = m.Role })] };
+        var authorized = new AuthorizedPickup { Name = pickup };
+        family.AuthorizedPickups.Add(authorized);
+        db.Families.Add(family);
+        await db.SaveChangesAsync();
+        return (family.Id, authorized.Id);
     }
 
     private static async Task PostOkAsync(ApiClient api, string url, object body)

@@ -36,6 +36,10 @@ public sealed class PageRoleMatrixTests(WebSqliteApp app) : IClassFixture<WebSql
         ["/account/passkeys"] = Everyone,
         ["/audit"] = "A",
         ["/search"] = "ASLV",
+        ["/checkin"] = "ASLC",
+        ["/checkin/checkout"] = "ASLC",
+        ["/checkin/rooms"] = "ASLC",
+        ["/checkin/labels"] = "ASLC",
         // Instance-wide: platform administrators and monitoring tokens only, which no organization role is.
         ["/operations"] = Nobody,
         ["/operations/alerts/channels"] = Nobody,

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Shepherd.Data;
 using Shepherd.Data.Attendance;
-using Shepherd.Data.Families;
 using Shepherd.Platform.Accounts;
 using Shepherd.Platform.Api;
 
@@ -40,6 +39,12 @@ public static class AttendanceApi
 
         /// <summary>list, kiosk, api (default) or import.</summary>
         public CheckInMethod? Method { get; init; }
+
+        /// <summary>
+        /// A UUID the client made for this check-in. Sending it again (a retry after a lost answer) answers 200 with the
+        /// check-in the first request made, never a second one; a clientId already used for another check-in is a 409.
+        /// </summary>
+        public Guid? ClientId { get; init; }
     }
 
     public sealed record BulkCheckInRequest
@@ -55,60 +60,45 @@ public static class AttendanceApi
 
     public sealed record CheckOutRequest
     {
-        /// <summary>Required when the check-in has a security code; it must be the same code.</summary>
+        /// <summary>Required when the check-in has a security code (unless an authorizedPickupId is given); it must be the same code.</summary>
         [StringLength(8)]
         public string? SecurityCode { get; init; }
 
         /// <summary>The adult who collected the child.</summary>
         [StringLength(200)]
         public string? PickedUpBy { get; init; }
+
+        /// <summary>
+        /// Instead of the security code: the id of an authorized pickup of a family the person is a child of (the volunteer
+        /// has checked who they are). Their name is recorded as who collected the child.
+        /// </summary>
+        [Range(1, long.MaxValue)]
+        public long? AuthorizedPickupId { get; init; }
     }
 
     public sealed record AttendanceResponse(
         long ServiceId, long PersonId, DateOnly ServiceDate, DateTimeOffset CheckedInAt, DateTimeOffset? CheckedOutAt,
-        string? SecurityCode, CheckInMethod Method, string? PickedUpBy)
+        string? SecurityCode, CheckInMethod Method, string? PickedUpBy, Guid? ClientId)
     {
         public static AttendanceResponse From(AttendanceRecord r) =>
-            new(r.ServiceId, r.PersonId, r.ServiceDate, r.CheckedInAt, r.CheckedOutAt, r.SecurityCode, r.Method, r.PickedUpBy);
+            new(r.ServiceId, r.PersonId, r.ServiceDate, r.CheckedInAt, r.CheckedOutAt, r.SecurityCode, r.Method, r.PickedUpBy, r.ClientId);
     }
 
-    private static async Task<Results<Created<AttendanceResponse>, ProblemHttpResult, ValidationProblem>> CheckInAsync(
+    /// <summary>201 with the new check-in; 200 with the earlier one when the clientId was sent before (a retry).</summary>
+    private static async Task<Results<Created<AttendanceResponse>, Ok<AttendanceResponse>, ProblemHttpResult, ValidationProblem>> CheckInAsync(
         long serviceId, CheckInRequest request, ShepherdDbContext db, CallerScope scope, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
     {
-        var service = await db.Services.AsNoTracking().Where(s => s.Id == serviceId).Select(s => new { s.Date }).FirstOrDefaultAsync(ct);
-        if (service is null)
+        var command = new CheckInCommand(serviceId, request.PersonId!.Value, request.SecurityCode, request.Method ?? CheckInMethod.Api, request.ClientId);
+        return await CheckInRecorder.RecordAsync(db, scope, clock, user, command, ct) switch
         {
-            return ApiResults.NotFound("Service", serviceId);
-        }
-        var personId = request.PersonId!.Value;
-        // Someone a group leader may not reach gets the same answer as an id that does not exist.
-        if (!await scope.People(db.People).AnyAsync(p => p.Id == personId, ct))
-        {
-            return ApiResults.Invalid("personId", $"There is no person with id {personId} in your organization.");
-        }
-        if (await db.Attendance.AnyAsync(a => a.ServiceId == serviceId && a.PersonId == personId, ct))
-        {
-            return ApiResults.Conflict($"Person {personId} is already checked in to service {serviceId}.");
-        }
-        var code = request.SecurityCode?.ToUpperInvariant();
-        if (code is null && await db.FamilyMembers.AnyAsync(f => f.PersonId == personId && f.Role == FamilyRole.Child, ct))
-        {
-            // A child always gets a code, so nobody can collect them without the label.
-            code = SecurityCodes.New();
-        }
-        var record = new AttendanceRecord
-        {
-            ServiceId = serviceId,
-            PersonId = personId,
-            ServiceDate = service.Date,
-            CheckedInAt = clock.GetUtcNow(),
-            CheckedInByUserId = user.UserId(),
-            SecurityCode = code,
-            Method = request.Method ?? CheckInMethod.Api,
+            CheckInOutcome.Recorded { Repeated: true } repeat => TypedResults.Ok(AttendanceResponse.From(repeat.Record)),
+            CheckInOutcome.Recorded made => TypedResults.Created($"/api/v1/services/{serviceId}/attendance/{made.Record.PersonId}", AttendanceResponse.From(made.Record)),
+            CheckInOutcome.ServiceMissing => ApiResults.NotFound("Service", serviceId),
+            CheckInOutcome.AlreadyCheckedIn already => ApiResults.Conflict(already.Detail),
+            CheckInOutcome.ClientIdTaken taken => ApiResults.Conflict(taken.Detail),
+            CheckInOutcome.Invalid invalid => ApiResults.Invalid(invalid.Field, invalid.Message),
+            var other => throw new InvalidOperationException($"Unexpected check-in outcome {other}."),
         };
-        db.Attendance.Add(record);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/services/{serviceId}/attendance/{personId}", AttendanceResponse.From(record));
     }
 
     /// <summary>
@@ -161,24 +151,23 @@ public static class AttendanceApi
         long serviceId, long personId, CheckOutRequest? request, ShepherdDbContext db, CallerScope scope, TimeProvider clock, ClaimsPrincipal user,
         CancellationToken ct)
     {
-        var record = await scope.Attendance(db.Attendance).FirstOrDefaultAsync(a => a.ServiceId == serviceId && a.PersonId == personId, ct);
-        if (record is null)
+        var command = new CheckOutCommand(serviceId, personId, request?.SecurityCode, request?.AuthorizedPickupId, request?.PickedUpBy);
+        switch (await CheckOutRecorder.ApplyAsync(db, scope, clock, user, command, ct))
         {
-            return await MissingAsync(serviceId, personId, db, ct);
+            case CheckOutOutcome.CheckedOut done:
+                await db.SaveChangesAsync(ct);
+                return TypedResults.Ok(AttendanceResponse.From(done.Record));
+            case CheckOutOutcome.NotFound { ServiceMissing: true }:
+                return ApiResults.NotFound("Service", serviceId);
+            case CheckOutOutcome.NotFound:
+                return NotCheckedIn(serviceId, personId);
+            case CheckOutOutcome.AlreadyCheckedOut already:
+                return ApiResults.Conflict(already.Detail);
+            case CheckOutOutcome.Invalid invalid:
+                return ApiResults.Invalid(invalid.Field, invalid.Message);
+            case var other:
+                throw new InvalidOperationException($"Unexpected check-out outcome {other}.");
         }
-        if (record.CheckedOutAt is not null)
-        {
-            return ApiResults.Conflict($"Person {personId} was already checked out of service {serviceId}.");
-        }
-        if (record.SecurityCode is not null && !SecurityCodes.Matches(record.SecurityCode, request?.SecurityCode))
-        {
-            return ApiResults.Invalid("securityCode", "The security code does not match the one on the check-in label.");
-        }
-        record.CheckedOutAt = clock.GetUtcNow();
-        record.CheckedOutByUserId = user.UserId();
-        record.PickedUpBy = string.IsNullOrWhiteSpace(request?.PickedUpBy) ? null : request.PickedUpBy.Trim();
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(AttendanceResponse.From(record));
     }
 
     /// <summary>Removes a record entered by mistake (wrong person or wrong service).</summary>
@@ -197,10 +186,11 @@ public static class AttendanceApi
 
     /// <summary>Says which is missing: the service, or the person's check-in to it.</summary>
     private static async Task<ProblemHttpResult> MissingAsync(long serviceId, long personId, ShepherdDbContext db, CancellationToken ct) =>
-        await db.Services.AnyAsync(s => s.Id == serviceId, ct)
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Attendance record not found",
-                detail: $"Person {personId} is not checked in to service {serviceId}.")
-            : ApiResults.NotFound("Service", serviceId);
+        await db.Services.AnyAsync(s => s.Id == serviceId, ct) ? NotCheckedIn(serviceId, personId) : ApiResults.NotFound("Service", serviceId);
+
+    private static ProblemHttpResult NotCheckedIn(long serviceId, long personId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Attendance record not found",
+            detail: $"Person {personId} is not checked in to service {serviceId}.");
 
     private static string Join(IEnumerable<long> ids) => string.Join(", ", ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
 }

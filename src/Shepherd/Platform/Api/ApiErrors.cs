@@ -63,7 +63,8 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
     private static string JsonPathToField(string? path) =>
         path is null or "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
 
-    private static bool IsConstraintViolation(DbUpdateException e) => e.InnerException switch
+    /// <summary>A unique, foreign-key or check constraint refused the write (on either provider).</summary>
+    internal static bool IsConstraintViolation(DbUpdateException e) => e.InnerException switch
     {
         SqliteException sqlite => sqlite.SqliteErrorCode == 19, // SQLITE_CONSTRAINT
         PostgresException postgres => postgres.SqlState.StartsWith("23", StringComparison.Ordinal), // integrity_constraint_violation

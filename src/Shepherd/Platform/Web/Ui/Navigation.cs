@@ -15,6 +15,7 @@ public static class Navigation
 {
     public static IReadOnlyList<NavigationItem> Main { get; } =
     [
+        new("Check-in", "/checkin", u => u.Has(Permission.CheckIn)),
         new("Audit log", "/audit", u => u.Has(Permission.AuditRead)),
         new("Operations", "/operations", IsOperator),
         new("Organizations", "/platform/organizations", IsPlatformAdministrator),
