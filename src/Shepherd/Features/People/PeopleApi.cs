@@ -22,6 +22,7 @@ public static class PeopleApi
         people.MapPut("/{id:long}", UpdateAsync).RequirePermission(Permission.PeopleWrite);
         people.MapArchiving<Person>("Person", Permission.PeopleWrite, (scope, rows) => scope.People(rows));
         people.MapPersonPhotoApi();
+        people.MapPersonMergeApi();
     }
 
     private static async Task<Results<Ok<Page<PersonSummary>>, ValidationProblem>> ListAsync(

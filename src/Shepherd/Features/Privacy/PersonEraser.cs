@@ -78,6 +78,7 @@ public static class PersonEraser
         person.BirthDate = null;
         person.JoinDate = null;
         person.Gender = Gender.Unknown;
+        person.MedicalNote = null;
         person.PhotoUpdatedAt = null;
         person.Consent = new();
         person.Active = false;
