@@ -164,7 +164,7 @@ public static class BadgesApi
         {
             return ApiResults.NotFound("Badge type", id);
         }
-        var holders = scope.People(db.People.AsNoTracking()).Where(p => p.Badges.Any(b => b.BadgeTypeId == id));
+        var holders = BadgeHolders.Of(db, scope, id).AsNoTracking();
         var total = await holders.CountAsync(ct);
         var people = await holders.OrderBy(p => p.LastName).ThenBy(p => p.FirstName).ThenBy(p => p.Id)
             .Skip(page.Skip).Take(page.Size)
