@@ -29,7 +29,7 @@ public sealed class BadgeHoldersPageModel(ShepherdDbContext db) : PageModel
         {
             return NotFound();
         }
-        Pager = new Pager(Pager.Clamp(p), Pager.DefaultSize, await holders.CountAsync(ct));
+        Pager = Pager.For(p, await holders.CountAsync(ct));
         Holders = await holders.Skip(Pager.Skip).Take(Pager.Size).ToListAsync(ct);
         return Page();
     }

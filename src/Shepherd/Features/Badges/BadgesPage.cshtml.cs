@@ -22,7 +22,7 @@ public sealed class BadgesPageModel(ShepherdDbContext db) : PageModel
     {
         var scope = CallerScope.For(User, db);
         var types = db.BadgeTypes.AsNoTracking();
-        Pager = new Pager(Pager.Clamp(p), Pager.DefaultSize, await types.CountAsync(ct));
+        Pager = Pager.For(p, await types.CountAsync(ct));
         var people = scope.People(db.People);
         Types = await types.OrderByDescending(t => t.Active).ThenBy(t => t.Name).ThenBy(t => t.Id).Skip(Pager.Skip).Take(Pager.Size)
             .Select(t => new BadgeTypeRow(t.Id, t.Name, t.Description, t.Color, t.Active, people.Count(x => x.Badges.Any(b => b.BadgeTypeId == t.Id))))

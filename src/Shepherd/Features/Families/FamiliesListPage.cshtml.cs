@@ -40,7 +40,7 @@ public sealed class FamiliesListPageModel(ShepherdDbContext db) : PageModel
         {
             return Page();
         }
-        Pager = new Pager(Pager.Clamp(p), Pager.DefaultSize, await families.CountAsync(ct));
+        Pager = Pager.For(p, await families.CountAsync(ct));
         Rows = await Project(Query.Order(families).Skip(Pager.Skip).Take(Pager.Size)).ToListAsync(ct);
         return Page();
     }

@@ -54,7 +54,7 @@ public sealed class PeopleListPageModel(ShepherdDbContext db, TimeProvider clock
         {
             return Page();
         }
-        Pager = new Pager(Pager.Clamp(p), Pager.DefaultSize, await people.CountAsync(ct));
+        Pager = Pager.For(p, await people.CountAsync(ct));
         Rows = await Project(Query.Order(people).Skip(Pager.Skip).Take(Pager.Size)).ToListAsync(ct);
         return Page();
     }
