@@ -8,8 +8,8 @@ public enum PhotoProblem { None, UnsupportedType, TooLarge, Empty, NotThatType }
 
 /// <summary>
 /// The checks a photo passes and its storage, for PUT /api/v1/people/{id}/photo and the profile page's upload alike:
-/// JPEG, PNG or WebP by declared type and by its first bytes, at most <see cref="MaxBytes"/>, read without trusting a
-/// declared length.
+/// JPEG, PNG or WebP by declared type, by its first bytes and by decoding, at most <see cref="MaxBytes"/>, read without
+/// trusting a declared length; then scaled down when large (<see cref="PhotoResizer"/>).
 /// </summary>
 public static class PersonPhotoStore
 {
@@ -47,7 +47,12 @@ public static class PersonPhotoStore
         {
             return (null, PhotoProblem.Empty);
         }
-        return ImageSignature.Matches(contentType, data) ? (data, PhotoProblem.None) : (null, PhotoProblem.NotThatType);
+        if (!ImageSignature.Matches(contentType, data))
+        {
+            return (null, PhotoProblem.NotThatType);
+        }
+        // A file that starts like an image but does not decode is refused as well: it could not be shown anyway.
+        return PhotoResizer.Fit(data, contentType) is { } fitted ? (fitted, PhotoProblem.None) : (null, PhotoProblem.NotThatType);
     }
 
     /// <summary>Stores a checked photo as the person's (replacing any), stamping the person; the caller saves.</summary>
