@@ -30,13 +30,22 @@ public sealed record MergeCase(long Survivor, long Duplicate, long SharedService
         await api.CreateAsync("/api/v1/custom-fields", new { key = "since", label = "Attending since", type = "date" });
         var survivor = await api.CreateAsync("/api/v1/people", new
         {
-            firstName = "Anna", lastName = "Berg", membershipStatus = "member", emails = new[] { new { address = "anna@example.org", isPrimary = true } },
-            customFields = new { shirt = "M" }, medicalNote = "Peanuts",
+            firstName = "Anna",
+            lastName = "Berg",
+            membershipStatus = "member",
+            emails = new[] { new { address = "anna@example.org", isPrimary = true } },
+            customFields = new { shirt = "M" },
+            medicalNote = "Peanuts",
         });
         var duplicate = await api.CreateAsync("/api/v1/people", new
         {
-            firstName = "Ann", lastName = "Berg", birthDate = "1990-05-01", emails = new[] { new { address = "ANNA@example.org" }, new { address = "ann.berg@example.org" } },
-            phones = new[] { new { number = "555 0100 2000" } }, customFields = new { shirt = "L", since = "2020-01-05" }, medicalNote = "Bee stings",
+            firstName = "Ann",
+            lastName = "Berg",
+            birthDate = "1990-05-01",
+            emails = new[] { new { address = "ANNA@example.org" }, new { address = "ann.berg@example.org" } },
+            phones = new[] { new { number = "555 0100 2000" } },
+            customFields = new { shirt = "L", since = "2020-01-05" },
+            medicalNote = "Bee stings",
             consent = new { email = true },
         });
         var (s, d) = ((long)survivor["id"]!, (long)duplicate["id"]!);

@@ -23,8 +23,16 @@ public sealed class FamilyInput
 
     public static FamilyInput From(Family f) => new()
     {
-        Name = f.Name, Street1 = f.Address.Street1, Street2 = f.Address.Street2, City = f.Address.City, Region = f.Address.Region,
-        PostalCode = f.Address.PostalCode, Country = f.Address.Country, HomePhone = f.HomePhone, CampusId = f.CampusId, Active = f.Active,
+        Name = f.Name,
+        Street1 = f.Address.Street1,
+        Street2 = f.Address.Street2,
+        City = f.Address.City,
+        Region = f.Address.Region,
+        PostalCode = f.Address.PostalCode,
+        Country = f.Address.Country,
+        HomePhone = f.HomePhone,
+        CampusId = f.CampusId,
+        Active = f.Active,
         Version = f.Version,
     };
 

@@ -234,12 +234,19 @@ internal sealed class MergePlan
         var hadEmail = s.Emails.Count > 0;
         s.Emails.AddRange(_emailsMoved.Select(e => new PersonEmail
         {
-            Address = e.Address, NormalizedAddress = e.NormalizedAddress, Label = e.Label, IsPrimary = e.IsPrimary && !hadEmail,
+            Address = e.Address,
+            NormalizedAddress = e.NormalizedAddress,
+            Label = e.Label,
+            IsPrimary = e.IsPrimary && !hadEmail,
         }));
         var hadPhone = s.Phones.Count > 0;
         s.Phones.AddRange(_phonesMoved.Select(p => new PersonPhone
         {
-            Number = p.Number, Digits = p.Digits, Label = p.Label, IsPrimary = p.IsPrimary && !hadPhone, CanText = p.CanText,
+            Number = p.Number,
+            Digits = p.Digits,
+            Label = p.Label,
+            IsPrimary = p.IsPrimary && !hadPhone,
+            CanText = p.CanText,
         }));
         if (_photo is not null)
         {

@@ -182,7 +182,12 @@ public sealed class AddressInput
 
     public static AddressInput From(Data.Tenancy.Address a) => new()
     {
-        Street1 = a.Street1, Street2 = a.Street2, City = a.City, Region = a.Region, PostalCode = a.PostalCode, Country = a.Country,
+        Street1 = a.Street1,
+        Street2 = a.Street2,
+        City = a.City,
+        Region = a.Region,
+        PostalCode = a.PostalCode,
+        Country = a.Country,
     };
 
     public AddressDto ToDto() => new() { Street1 = Street1, Street2 = Street2, City = City, Region = Region, PostalCode = PostalCode, Country = Country };

@@ -124,8 +124,12 @@ public abstract class PersonFormPageTests<TApp>(TApp app) where TApp : ShepherdA
         // The API refuses the same body with the same words.
         using var api = await session.Admin.PostAsync("/api/v1/people", new
         {
-            firstName = "Anna", lastName = "Lindqvist", emails = new[] { new { address = "anna@localhost" } },
-            phones = new[] { new { number = "call me" } }, birthDate = "2999-01-01", customFields = new { since = "last spring" },
+            firstName = "Anna",
+            lastName = "Lindqvist",
+            emails = new[] { new { address = "anna@localhost" } },
+            phones = new[] { new { number = "call me" } },
+            birthDate = "2999-01-01",
+            customFields = new { since = "last spring" },
         });
         var problem = await api.ShouldBeValidationProblemAsync("emails[0].address");
         problem["errors"]!["emails[0].address"]![0]!.GetValue<string>().ShouldBe("This is not a valid e-mail address.");
@@ -165,7 +169,10 @@ public abstract class PersonFormPageTests<TApp>(TApp app) where TApp : ShepherdA
         var staleVersion = "0";
         var fields = new Dictionary<string, string>
         {
-            ["Input.FirstName"] = "Erik", ["Input.LastName"] = "Sund", ["Input.MedicalNote"] = "Asthma, inhaler", ["Input.Active"] = "true",
+            ["Input.FirstName"] = "Erik",
+            ["Input.LastName"] = "Sund",
+            ["Input.MedicalNote"] = "Asthma, inhaler",
+            ["Input.Active"] = "true",
             ["Input.Version"] = staleVersion,
         };
         using (var response = await session.Browser.PostAsync($"/people/{id}/edit", Web.WebForms.Form(html, fields), Cancel))

@@ -31,8 +31,12 @@ public abstract class PersonPageTests<TApp>(TApp app) where TApp : ShepherdApp, 
         var campus = await api.CreateAsync("/api/v1/campuses", new { name = "Main" });
         var id = await PersonAsync(session, new
         {
-            firstName = "Ruth", lastName = "Moab", birthDate = "2016-02-03", medicalNote = "Gluten free",
-            emails = new[] { new { address = "ruth@example.org" } }, phones = new[] { new { number = "555 0123 4567" } },
+            firstName = "Ruth",
+            lastName = "Moab",
+            birthDate = "2016-02-03",
+            medicalNote = "Gluten free",
+            emails = new[] { new { address = "ruth@example.org" } },
+            phones = new[] { new { number = "555 0123 4567" } },
         });
         var family = await api.CreateAsync("/api/v1/families", new { name = "Moab family", members = new[] { new { personId = id, role = "child" } } });
         var group = await api.CreateAsync("/api/v1/groups", new { name = "Kids choir", kind = "team" });
