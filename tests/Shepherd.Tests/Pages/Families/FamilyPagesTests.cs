@@ -59,6 +59,31 @@ public abstract class FamilyPagesTests<TApp>(TApp app) where TApp : ShepherdApp,
     }
 
     [Fact]
+    public async Task A_family_started_from_a_profile_holds_that_person_and_is_named_after_them()
+    {
+        using var session = await PageSession.StartAsync(app);
+        var mother = (long)(await session.Admin.CreateAsync("/api/v1/people", new { firstName = "Maja", lastName = "Strand" }))["id"]!;
+        var profile = await session.PageAsync($"/people/{mother}");
+        var start = profile.QuerySelector("#start-family")!.GetAttribute("href")!;
+        start.ShouldBe($"/families/new?personId={mother}");
+        (await session.PageAsync(start)).QuerySelectorAll(".member-row").Length.ShouldBe(3);
+
+        var page = await session.SubmitAsync(start, new()
+        {
+            ["PersonId"] = $"{mother}", ["PersonRole"] = "0",
+            ["Members[0].FirstName"] = "Tilde", ["Members[0].Role"] = "1", ["Members[0].BirthDate"] = "2021-02-03",
+        });
+
+        page.TextOf("h1").ShouldBe("Strand family");
+        page.TextOf("#member-list").ShouldContain("Maja Strand");
+        page.TextOf("#member-list").ShouldContain("Tilde Strand");
+        using var other = await app.NewOrganizationAsync(cancellationToken: Cancel);
+        var theirs = await other.CreateAsync("/api/v1/people", new { firstName = "Far", lastName = "Away" });
+        using var response = await session.Browser.GetAsync($"/families/new?personId={theirs["id"]}", Cancel);
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_refused_row_is_marked_and_neither_the_family_nor_any_of_its_people_is_written()
     {
         using var session = await PageSession.StartAsync(app);
