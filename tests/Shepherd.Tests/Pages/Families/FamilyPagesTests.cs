@@ -70,8 +70,11 @@ public abstract class FamilyPagesTests<TApp>(TApp app) where TApp : ShepherdApp,
 
         var page = await session.SubmitAsync(start, new()
         {
-            ["PersonId"] = $"{mother}", ["PersonRole"] = "0",
-            ["Members[0].FirstName"] = "Tilde", ["Members[0].Role"] = "1", ["Members[0].BirthDate"] = "2021-02-03",
+            ["PersonId"] = $"{mother}",
+            ["PersonRole"] = "0",
+            ["Members[0].FirstName"] = "Tilde",
+            ["Members[0].Role"] = "1",
+            ["Members[0].BirthDate"] = "2021-02-03",
         });
 
         page.TextOf("h1").ShouldBe("Strand family");
