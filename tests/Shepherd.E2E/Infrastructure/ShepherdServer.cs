@@ -121,6 +121,14 @@ public partial class ShepherdServer : IAsyncLifetime
         return new Account(email, Password);
     }
 
+    /// <summary>Writes records straight to an organization's data (what a test's user may not set up themselves, such as badge types).</summary>
+    public async Task SeedAsync(long organizationId, Func<ShepherdDbContext, Task> seed)
+    {
+        await using var db = Services.GetRequiredService<ShepherdDbContextFactory>().Create(organizationId, AuditActor.System);
+        await seed(db);
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>Shepherd's services on the server's database, to prepare data the way the CLI would.</summary>
     private ServiceProvider Services => _services ??= new ServiceCollection().AddLogging()
         .AddShepherdCore(new ConfigurationBuilder().AddInMemoryCollection(Settings).Build())

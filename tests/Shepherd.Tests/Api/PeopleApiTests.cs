@@ -53,7 +53,7 @@ public static class PersonBadBodies
 /// <summary>/api/v1/people on each provider.</summary>
 public abstract class PeopleApiTests<TApp>(TApp app) where TApp : ShepherdApp
 {
-    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52];
+    private static readonly byte[] Png = TestImages.Of(40, 30, SkiaSharp.SKEncodedImageFormat.Png);
 
     private static Task<JsonObject> CreatePersonAsync(ApiClient api, string first, string last, object? extra = null)
     {
@@ -449,7 +449,7 @@ public abstract class PeopleApiTests<TApp>(TApp app) where TApp : ShepherdApp
         (await photo.Content.ReadAsByteArrayAsync()).ShouldBe(Png);
         (await api.GetJsonAsync($"/api/v1/people/{created["id"]}"))["photoUpdatedAt"].ShouldNotBeNull();
 
-        byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46];
+        var jpeg = TestImages.Of(60, 80, SkiaSharp.SKEncodedImageFormat.Jpeg);
         (await api.Http.PutAsync(url, Image(jpeg, "image/jpeg"))).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         using var replaced = await api.GetAsync(url);
         replaced.Content.Headers.ContentType!.MediaType.ShouldBe("image/jpeg");
@@ -469,6 +469,8 @@ public abstract class PeopleApiTests<TApp>(TApp app) where TApp : ShepherdApp
         await (await api.Http.PutAsync(url, Image(Png, "text/plain"))).ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
         await (await api.Http.PutAsync(url, Image(Png, "image/jpeg"))).ShouldBeValidationProblemAsync("body");
         await (await api.Http.PutAsync(url, Image([], "image/png"))).ShouldBeValidationProblemAsync("body");
+        // Starts like a PNG, but is not one.
+        await (await api.Http.PutAsync(url, Image([.. Png.Take(16)], "image/png"))).ShouldBeValidationProblemAsync("body");
         var huge = new byte[(5 * 1024 * 1024) + 1];
         Png.CopyTo(huge, 0);
         await (await api.Http.PutAsync(url, Image(huge, "image/png"))).ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
@@ -483,9 +485,26 @@ public abstract class PeopleApiTests<TApp>(TApp app) where TApp : ShepherdApp
     {
         using var api = await app.NewOrganizationAsync();
         var created = await CreatePersonAsync(api, "Anna", "Berg");
-        byte[] webp = [.. "RIFF"u8, 0x10, 0, 0, 0, .. "WEBPVP8 "u8];
+        var webp = TestImages.Of(20, 20, SkiaSharp.SKEncodedImageFormat.Webp);
 
         (await api.Http.PutAsync($"/api/v1/people/{created["id"]}/photo", Image(webp, "image/webp"))).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task A_large_photo_is_stored_scaled_down_to_800_pixels_in_its_own_format()
+    {
+        using var api = await app.NewOrganizationAsync();
+        var created = await CreatePersonAsync(api, "Anna", "Berg");
+        var url = $"/api/v1/people/{created["id"]}/photo";
+        var large = TestImages.Of(2400, 1200, SkiaSharp.SKEncodedImageFormat.Jpeg);
+
+        (await api.Http.PutAsync(url, Image(large, "image/jpeg"))).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        using var photo = await api.GetAsync(url);
+        photo.Content.Headers.ContentType!.MediaType.ShouldBe("image/jpeg");
+        var stored = await photo.Content.ReadAsByteArrayAsync();
+        TestImages.SizeOf(stored).ShouldBe((800, 400));
+        stored.Length.ShouldBeLessThan(large.Length);
     }
 
     private static ByteArrayContent Image(byte[] data, string contentType)

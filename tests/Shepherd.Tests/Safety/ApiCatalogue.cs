@@ -41,6 +41,8 @@ public static partial class ApiCatalogue
         ["POST /api/v1/people/{id}/restore"] = _ => null,
         ["PUT /api/v1/people/{id}/photo"] = _ => new RawBody(TinyPng, "image/png"),
         ["POST /api/v1/people/{id}/erase"] = w => new { confirm = $"Adult {w.Marker}" },
+        // A dry run: the probes call it many times, and a real merge would archive the world's child half-way through them.
+        ["POST /api/v1/people/{id}/merge"] = w => new { duplicateId = w.ChildId, dryRun = true },
 
         ["POST /api/v1/families"] = w => new { name = "Moab family", campusId = w.CampusId },
         ["PUT /api/v1/families/{id}"] = w => new { name = "Moab household", campusId = w.CampusId },

@@ -83,6 +83,8 @@ public abstract class RoleMatrixTests<TApp>(TApp app) where TApp : ShepherdApp
         ["POST /api/v1/people/{id}/archive"] = "ASL",
         ["POST /api/v1/people/{id}/restore"] = "ASL",
         ["GET /api/v1/people/{id}/photo"] = "ASLV",
+        // Merging moves history across families and groups: beyond a group leader's reach.
+        ["POST /api/v1/people/{id}/merge"] = "AS",
         // Privacy tools and the audit log: administrators only.
         ["GET /api/v1/people/{id}/export"] = "A",
         ["POST /api/v1/people/{id}/erase"] = "A",

@@ -164,7 +164,7 @@ public static class BadgesApi
         {
             return ApiResults.NotFound("Badge type", id);
         }
-        var holders = scope.People(db.People.AsNoTracking()).Where(p => p.Badges.Any(b => b.BadgeTypeId == id));
+        var holders = BadgeHolders.Of(db, scope, id).AsNoTracking();
         var total = await holders.CountAsync(ct);
         var people = await holders.OrderBy(p => p.LastName).ThenBy(p => p.FirstName).ThenBy(p => p.Id)
             .Skip(page.Skip).Take(page.Size)
@@ -201,50 +201,18 @@ public static class BadgesApi
     private static async Task<Results<Created<BadgeResponse>, ValidationProblem, ProblemHttpResult>> AwardAsync(
         long personId, BadgeRequest request, ShepherdDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        if (!await db.People.AnyAsync(p => p.Id == personId, ct))
+        var result = await BadgeAwards.AwardAsync(db, personId, request, user, clock, ct);
+        if (result.Outcome != AwardOutcome.Done)
         {
-            return ApiResults.NotFound("Person", personId);
+            return result.Outcome == AwardOutcome.Invalid ? ApiResults.Invalid(result.Field!, result.Error!) : ApiResults.NotFound("Person", personId);
         }
-        var typeId = request.BadgeTypeId!.Value;
-        var type = await db.BadgeTypes.AsNoTracking().FirstOrDefaultAsync(t => t.Id == typeId, ct);
-        if (type is null)
-        {
-            return ApiResults.Invalid("badgeTypeId", $"There is no badge type with id {typeId.ToString(CultureInfo.InvariantCulture)} in your organization.");
-        }
-        if (!type.Active)
-        {
-            return ApiResults.Invalid("badgeTypeId", $"The badge type '{type.Name}' is retired (inactive) and cannot be awarded.");
-        }
-        var today = await OrganizationCalendar.TodayAsync(db, clock, ct);
-        if (request.AwardedOn > today)
-        {
-            return ApiResults.Invalid("awardedOn", "awardedOn cannot be in the future.");
-        }
-        var badge = new Badge
-        {
-            PersonId = personId,
-            BadgeTypeId = typeId,
-            AwardedOn = request.AwardedOn ?? today,
-            AwardedByUserId = user.UserId(),
-            Note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(),
-        };
-        db.Badges.Add(badge);
-        await db.SaveChangesAsync(ct);
+        var (badge, type) = (result.Badge!, result.Type!);
         return TypedResults.Created($"/api/v1/people/{personId}/badges/{badge.Id}",
-            new BadgeResponse(badge.Id, personId, typeId, type.Name, type.Color, type.Icon, badge.AwardedOn, badge.AwardedByUserId, badge.Note));
+            new BadgeResponse(badge.Id, personId, type.Id, type.Name, type.Color, type.Icon, badge.AwardedOn, badge.AwardedByUserId, badge.Note));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(long personId, long badgeId, ShepherdDbContext db, CancellationToken ct)
-    {
-        var badge = await db.Badges.FirstOrDefaultAsync(b => b.Id == badgeId && b.PersonId == personId, ct);
-        if (badge is null)
-        {
-            return ApiResults.NotFound("Badge", badgeId);
-        }
-        db.Badges.Remove(badge);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
-    }
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(long personId, long badgeId, ShepherdDbContext db, CancellationToken ct) =>
+        await BadgeAwards.RevokeAsync(db, personId, badgeId, ct) ? TypedResults.NoContent() : ApiResults.NotFound("Badge", badgeId);
 
     private static void Apply(BadgeTypeRequest request, BadgeType type)
     {

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Shepherd.Data;
@@ -23,53 +21,16 @@ public static class FamiliesApi
         families.MapFamilyMembersApi();
     }
 
-    public sealed record FamilyListQuery
-    {
-        [StringLength(200)]
-        public string? Q { get; init; }
-
-        /// <summary>name (default) or -name.</summary>
-        [StringLength(20)]
-        public string? Sort { get; init; }
-
-        public bool? Active { get; init; }
-
-        public bool? IncludeArchived { get; init; }
-
-        public long? CampusId { get; init; }
-    }
-
-    [SuppressMessage("Performance", "CA1862", Justification = "EF translates ToLower().Contains to SQL on both providers; the StringComparison overload has no translation.")]
     private static async Task<Results<Ok<Page<FamilySummary>>, ValidationProblem>> ListAsync(
         [AsParameters] PageRequest page, [AsParameters] FamilyListQuery query, ShepherdDbContext db, CancellationToken ct)
     {
-        if (query.Sort is not (null or "name" or "-name"))
+        if (!query.SortIsKnown)
         {
-            return ApiResults.Invalid("sort", "Sort by name or -name.");
+            return ApiResults.Invalid("sort", FamilyListQuery.SortError);
         }
-        var families = db.Families.AsNoTracking();
-        if (query.IncludeArchived != true)
-        {
-            families = families.Where(f => f.ArchivedAt == null);
-        }
-        if (query.Active is { } active)
-        {
-            families = families.Where(f => f.Active == active);
-        }
-        if (query.CampusId is { } campusId)
-        {
-            families = families.Where(f => f.CampusId == campusId);
-        }
-        var term = query.Q?.Trim().ToLowerInvariant();
-        if (!string.IsNullOrEmpty(term))
-        {
-            families = families.Where(f => f.Name.ToLower().Contains(term));
-        }
+        var families = query.Filter(db.Families.AsNoTracking());
         var total = await families.CountAsync(ct);
-        var ordered = query.Sort == "-name"
-            ? families.OrderByDescending(f => f.Name).ThenByDescending(f => f.Id)
-            : families.OrderBy(f => f.Name).ThenBy(f => f.Id);
-        var items = await ordered.Skip(page.Skip).Take(page.Size)
+        var items = await query.Order(families).Skip(page.Skip).Take(page.Size)
             .Select(f => new FamilySummary(f.Id, f.Name, f.HomePhone, f.CampusId, f.Active, f.ArchivedAt, f.Members.Count))
             .ToListAsync(ct);
         return TypedResults.Ok(new Page<FamilySummary>(items, page.Number, page.Size, total));
@@ -91,8 +52,7 @@ public static class FamiliesApi
     {
         var members = request.Members ?? [];
         var pickups = request.AuthorizedPickups ?? [];
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        await CheckCampusAsync(request.CampusId, db, errors, ct);
+        var errors = await FamilyWriter.CheckAsync(request, db, ct);
 
         // One query for every person the body names, members and pickups alike.
         var personIds = members.Select(m => m.PersonId!.Value).Concat(pickups.Where(p => p.PersonId is not null).Select(p => p.PersonId!.Value)).Distinct().ToList();
@@ -127,7 +87,7 @@ public static class FamiliesApi
         }
 
         var family = new Family { Name = "" };
-        Apply(request, family);
+        FamilyWriter.Apply(request, family);
         family.Members.AddRange(members.Select(m => new FamilyMember { PersonId = m.PersonId!.Value, Role = m.Role!.Value }));
         family.AuthorizedPickups.AddRange(pickups.Select(p => FamilyMembersApi.NewPickup(p, p.PersonId is { } pid ? people[pid] : null)));
         db.Families.Add(family);
@@ -149,13 +109,12 @@ public static class FamiliesApi
         {
             return ApiResults.PreconditionFailed();
         }
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        await CheckCampusAsync(request.CampusId, db, errors, ct);
+        var errors = await FamilyWriter.CheckAsync(request, db, ct);
         if (errors.Count > 0)
         {
             return ApiResults.Invalid(errors);
         }
-        Apply(request, family);
+        FamilyWriter.Apply(request, family);
         await db.SaveChangesAsync(ct);
         ETags.Set(http, family.Version);
         var updated = await LoadAsync(db.Families.AsNoTracking(), id, ct);
@@ -166,21 +125,4 @@ public static class FamiliesApi
         families.Include(f => f.Members).ThenInclude(m => m.Person).Include(f => f.AuthorizedPickups)
             .AsSplitQuery()
             .FirstOrDefaultAsync(f => f.Id == id, ct);
-
-    private static void Apply(FamilyRequest request, Family family)
-    {
-        family.Name = request.Name!.Trim();
-        family.Address = request.Address?.ToAddress() ?? new();
-        family.HomePhone = string.IsNullOrWhiteSpace(request.HomePhone) ? null : request.HomePhone.Trim();
-        family.CampusId = request.CampusId;
-        family.Active = request.Active ?? true;
-    }
-
-    private static async Task CheckCampusAsync(long? campusId, ShepherdDbContext db, Dictionary<string, string[]> errors, CancellationToken ct)
-    {
-        if (campusId is { } id && !await db.Campuses.AnyAsync(c => c.Id == id, ct))
-        {
-            errors["campusId"] = [$"There is no campus with id {id} in your organization."];
-        }
-    }
 }

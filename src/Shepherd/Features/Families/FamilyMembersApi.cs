@@ -23,104 +23,59 @@ public static class FamilyMembersApi
     private static async Task<Results<Created<FamilyMemberResponse>, ValidationProblem, ProblemHttpResult>> AddMemberAsync(
         long id, FamilyMemberRequest request, ShepherdDbContext db, CancellationToken ct)
     {
-        if (!await db.Families.AnyAsync(f => f.Id == id, ct))
-        {
-            return ApiResults.NotFound("Family", id);
-        }
         var personId = request.PersonId!.Value;
-        var person = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Id == personId, ct);
-        if (person is null)
+        var result = await FamilyMembership.AddAsync(db, id, personId, request.Role!.Value, ct);
+        return result.Outcome switch
         {
-            return ApiResults.Invalid("personId", $"There is no person with id {personId} in your organization.");
-        }
-        if (await db.FamilyMembers.AnyAsync(m => m.FamilyId == id && m.PersonId == personId, ct))
-        {
-            return ApiResults.Conflict($"Person {personId} is already a member of this family.");
-        }
-        var member = new FamilyMember { FamilyId = id, PersonId = personId, Role = request.Role!.Value };
-        db.FamilyMembers.Add(member);
-        await db.SaveChangesAsync(ct);
-        member.Person = person;
-        return TypedResults.Created($"/api/v1/families/{id}/members/{personId}", FamilyDetail.MemberOf(member));
+            MembershipOutcome.FamilyNotFound => ApiResults.NotFound("Family", id),
+            MembershipOutcome.PersonNotFound => ApiResults.Invalid("personId", $"There is no person with id {personId} in your organization."),
+            MembershipOutcome.AlreadyAMember => ApiResults.Conflict($"Person {personId} is already a member of this family."),
+            _ => TypedResults.Created($"/api/v1/families/{id}/members/{personId}", FamilyDetail.MemberOf(result.Member!)),
+        };
     }
 
     private static async Task<Results<Ok<FamilyMemberResponse>, ProblemHttpResult>> ChangeRoleAsync(
         long id, long personId, FamilyRoleRequest request, ShepherdDbContext db, CancellationToken ct)
     {
-        var member = await db.FamilyMembers.Include(m => m.Person).FirstOrDefaultAsync(m => m.FamilyId == id && m.PersonId == personId, ct);
-        if (member is null)
-        {
-            return await MissingAsync(db, id, personId, ct);
-        }
-        member.Role = request.Role!.Value;
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(FamilyDetail.MemberOf(member));
+        var result = await FamilyMembership.ChangeRoleAsync(db, id, personId, request.Role!.Value, ct);
+        return result.Outcome == MembershipOutcome.Done ? TypedResults.Ok(FamilyDetail.MemberOf(result.Member!)) : Missing(result, id, personId);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMemberAsync(long id, long personId, ShepherdDbContext db, CancellationToken ct)
     {
-        var member = await db.FamilyMembers.FirstOrDefaultAsync(m => m.FamilyId == id && m.PersonId == personId, ct);
-        if (member is null)
-        {
-            return await MissingAsync(db, id, personId, ct);
-        }
-        db.FamilyMembers.Remove(member);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
+        var result = await FamilyMembership.RemoveAsync(db, id, personId, ct);
+        return result.Outcome == MembershipOutcome.Done ? TypedResults.NoContent() : Missing(result, id, personId);
     }
 
     private static async Task<Results<Created<AuthorizedPickupResponse>, ValidationProblem, ProblemHttpResult>> AddPickupAsync(
         long id, AuthorizedPickupRequest request, ShepherdDbContext db, CancellationToken ct)
     {
-        if (!await db.Families.AnyAsync(f => f.Id == id, ct))
+        var result = await FamilyMembership.AddPickupAsync(db, id, request, ct);
+        return result.Outcome switch
         {
-            return ApiResults.NotFound("Family", id);
-        }
-        Person? person = null;
-        if (request.PersonId is { } personId)
-        {
-            person = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Id == personId, ct);
-            if (person is null)
-            {
-                return ApiResults.Invalid("personId", $"There is no person with id {personId} in your organization.");
-            }
-        }
-        else if (string.IsNullOrWhiteSpace(request.Name))
-        {
-            return ApiResults.Invalid("name", "Give the name of the person, or the personId of someone on file.");
-        }
-        var pickup = NewPickup(request, person);
-        pickup.FamilyId = id;
-        db.AuthorizedPickups.Add(pickup);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/families/{id}/pickups/{pickup.Id}", AuthorizedPickupResponse.From(pickup));
+            MembershipOutcome.FamilyNotFound => ApiResults.NotFound("Family", id),
+            MembershipOutcome.PersonNotFound => ApiResults.Invalid("personId", $"There is no person with id {request.PersonId} in your organization."),
+            MembershipOutcome.NameMissing => ApiResults.Invalid("name", FamilyMembership.PickupNameMissing),
+            _ => TypedResults.Created($"/api/v1/families/{id}/pickups/{result.Pickup!.Id}", AuthorizedPickupResponse.From(result.Pickup)),
+        };
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemovePickupAsync(long id, long pickupId, ShepherdDbContext db, CancellationToken ct)
     {
-        var pickup = await db.AuthorizedPickups.FirstOrDefaultAsync(p => p.FamilyId == id && p.Id == pickupId, ct);
-        if (pickup is null)
+        var result = await FamilyMembership.RemovePickupAsync(db, id, pickupId, ct);
+        return result.Outcome switch
         {
-            return await db.Families.AnyAsync(f => f.Id == id, ct) ? ApiResults.NotFound("Authorized pickup", pickupId) : ApiResults.NotFound("Family", id);
-        }
-        db.AuthorizedPickups.Remove(pickup);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
+            MembershipOutcome.Done => TypedResults.NoContent(),
+            MembershipOutcome.PickupNotFound => ApiResults.NotFound("Authorized pickup", pickupId),
+            _ => ApiResults.NotFound("Family", id),
+        };
     }
 
     /// <summary>A pickup from the request; a person on file gives the name when the request leaves it out.</summary>
-    internal static AuthorizedPickup NewPickup(AuthorizedPickupRequest request, Person? person) => new()
-    {
-        PersonId = person?.Id,
-        Name = string.IsNullOrWhiteSpace(request.Name)
-            ? $"{(string.IsNullOrWhiteSpace(person!.PreferredName) ? person.FirstName : person.PreferredName)} {person.LastName}"
-            : request.Name.Trim(),
-        Relationship = string.IsNullOrWhiteSpace(request.Relationship) ? null : request.Relationship.Trim(),
-        Phone = string.IsNullOrWhiteSpace(request.Phone) ? null : request.Phone.Trim(),
-    };
+    internal static AuthorizedPickup NewPickup(AuthorizedPickupRequest request, Person? person) => FamilyMembership.NewPickup(request, person);
 
-    private static async Task<ProblemHttpResult> MissingAsync(ShepherdDbContext db, long familyId, long personId, CancellationToken ct) =>
-        await db.Families.AnyAsync(f => f.Id == familyId, ct)
+    private static ProblemHttpResult Missing(MembershipResult result, long familyId, long personId) =>
+        result.Outcome == MembershipOutcome.NotAMember
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Member not found",
                 detail: $"Person {personId} is not a member of family {familyId}.")
             : ApiResults.NotFound("Family", familyId);

@@ -85,88 +85,46 @@ public static class NotesApi
     private static async Task<Results<Created<NoteResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         long personId, NoteRequest request, ShepherdDbContext db, ClaimsPrincipal user, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        if (!await db.People.AnyAsync(p => p.Id == personId, ct))
+        var result = await PersonNotes.CreateAsync(db, personId, request, user, clock, ct);
+        if (result.Outcome != NoteOutcome.Done)
         {
-            return ApiResults.NotFound("Person", personId);
+            return result.Outcome == NoteOutcome.Invalid ? ApiResults.Invalid(result.Field!, result.Error!) : ApiResults.NotFound("Person", personId);
         }
-        var today = await OrganizationCalendar.TodayAsync(db, clock, ct);
-        if (request.NoteDate > today)
-        {
-            return ApiResults.Invalid("noteDate", "noteDate cannot be in the future.");
-        }
-        var note = new Note
-        {
-            PersonId = personId,
-            AuthorUserId = user.UserId(),
-            AuthorName = user.FindFirstValue(ClaimTypes.Name) ?? "unknown",
-            Visibility = request.Visibility ?? NoteVisibility.Staff,
-            Text = request.Text!.Trim(),
-            NoteDate = request.NoteDate ?? today,
-        };
-        db.Notes.Add(note);
-        await db.SaveChangesAsync(ct);
-        ETags.Set(http, note.Version);
-        return TypedResults.Created($"/api/v1/notes/{note.Id}", NoteResponse.From(note));
+        ETags.Set(http, result.Note!.Version);
+        return TypedResults.Created($"/api/v1/notes/{result.Note.Id}", NoteResponse.From(result.Note));
     }
 
     private static async Task<Results<Ok<NoteResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         long id, NoteRequest request, ShepherdDbContext db, ClaimsPrincipal user, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var callerId = user.UserId();
-        var note = await VisibleTo(db.Notes, user).FirstOrDefaultAsync(n => n.Id == id, ct);
-        if (note is null)
+        var result = await PersonNotes.UpdateAsync(db, id, request, user, clock, version => ETags.Matches(http.Request, version), ct);
+        switch (result.Outcome)
         {
-            return ApiResults.NotFound("Note", id);
+            case NoteOutcome.NotFound:
+                return ApiResults.NotFound("Note", id);
+            case NoteOutcome.NotTheAuthor:
+                return OnlyTheAuthor("edit");
+            case NoteOutcome.Stale:
+                return ApiResults.PreconditionFailed();
+            case NoteOutcome.Invalid:
+                return ApiResults.Invalid(result.Field!, result.Error!);
         }
-        if (note.AuthorUserId != callerId)
-        {
-            return OnlyTheAuthor("edit");
-        }
-        if (!ETags.Matches(http.Request, note.Version))
-        {
-            return ApiResults.PreconditionFailed();
-        }
-        if (request.NoteDate > await OrganizationCalendar.TodayAsync(db, clock, ct))
-        {
-            return ApiResults.Invalid("noteDate", "noteDate cannot be in the future.");
-        }
-        note.Text = request.Text!.Trim();
-        note.Visibility = request.Visibility ?? note.Visibility;
-        note.NoteDate = request.NoteDate ?? note.NoteDate;
-        await db.SaveChangesAsync(ct);
-        ETags.Set(http, note.Version);
-        return TypedResults.Ok(NoteResponse.From(note));
+        ETags.Set(http, result.Note!.Version);
+        return TypedResults.Ok(NoteResponse.From(result.Note));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, ShepherdDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
-        var callerId = user.UserId();
-        var note = await VisibleTo(db.Notes, user).FirstOrDefaultAsync(n => n.Id == id, ct);
-        if (note is null)
+        var result = await PersonNotes.DeleteAsync(db, id, user, ct);
+        return result.Outcome switch
         {
-            return ApiResults.NotFound("Note", id);
-        }
-        if (note.AuthorUserId != callerId)
-        {
-            return OnlyTheAuthor("delete");
-        }
-        db.Notes.Remove(note);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
+            NoteOutcome.NotFound => ApiResults.NotFound("Note", id),
+            NoteOutcome.NotTheAuthor => OnlyTheAuthor("delete"),
+            _ => TypedResults.NoContent(),
+        };
     }
 
-    /// <summary>
-    /// The notes the caller may read: their own, notes shared with staff, and notes shared with pastors when the caller is
-    /// one of the pastoral team. Everyone reading here already has the NotesRead permission (staff and administrators).
-    /// </summary>
-    private static IQueryable<Note> VisibleTo(IQueryable<Note> notes, ClaimsPrincipal caller)
-    {
-        var callerId = caller.UserId();
-        var pastoral = caller.HasClaim(ApiScopes.PastoralClaim, "true");
-        return notes.Where(n => (callerId != null && n.AuthorUserId == callerId)
-            || n.Visibility == NoteVisibility.Staff
-            || (pastoral && n.Visibility == NoteVisibility.Pastors));
-    }
+    private static IQueryable<Note> VisibleTo(IQueryable<Note> notes, ClaimsPrincipal caller) => PersonNotes.VisibleTo(notes, caller);
 
     private static ProblemHttpResult OnlyTheAuthor(string action) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",

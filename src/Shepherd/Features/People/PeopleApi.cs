@@ -22,26 +22,19 @@ public static class PeopleApi
         people.MapPut("/{id:long}", UpdateAsync).RequirePermission(Permission.PeopleWrite);
         people.MapArchiving<Person>("Person", Permission.PeopleWrite, (scope, rows) => scope.People(rows));
         people.MapPersonPhotoApi();
+        people.MapPersonMergeApi();
     }
 
     private static async Task<Results<Ok<Page<PersonSummary>>, ValidationProblem>> ListAsync(
         [AsParameters] PageRequest page, [AsParameters] PeopleListQuery query, ShepherdDbContext db, CallerScope scope, ClaimsPrincipal user,
-        CancellationToken ct)
+        TimeProvider clock, CancellationToken ct)
     {
-        if (!query.SortIsKnown)
+        var (criteria, errors) = await PeopleListCriteria.ReadAsync(query, db, clock, ct);
+        if (criteria is null)
         {
-            return ApiResults.Invalid("sort", $"Sort by one of {string.Join(", ", PeopleListQuery.Sorts)}, with a leading '-' for descending order.");
+            return ApiResults.Invalid(errors);
         }
-        MembershipStatus? status = null;
-        if (query.Status is { } text)
-        {
-            if (!QueryEnums.TryParse<MembershipStatus>(text, out var parsed))
-            {
-                return QueryEnums.Unknown<MembershipStatus>("status", text);
-            }
-            status = parsed;
-        }
-        var filtered = query.Filter(scope.People(db.People.AsNoTracking()), status);
+        var filtered = query.Filter(scope.People(db.People.AsNoTracking()), criteria);
         var total = await filtered.CountAsync(ct);
         var items = await query.Order(filtered).Skip(page.Skip).Take(page.Size)
             .Select(p => new PersonSummary(p.Id, p.FirstName, p.LastName, p.PreferredName,
@@ -115,19 +108,13 @@ public static class PeopleApi
         return TypedResults.Ok(Visible(PersonDetail.From(person, definitions.ToDictionary(d => d.Id), await FamiliesOfAsync(db, id, ct)), http.User));
     }
 
-    /// <summary>The body's own checks, then the ones that need the database (the campus must be in the organization).</summary>
     private static async Task<ValidationProblem?> CheckAsync(PersonRequest request, IReadOnlyList<CustomFieldDefinition> definitions,
         ShepherdDbContext db, TimeProvider clock, bool creating, CancellationToken ct)
     {
-        var errors = PersonRequestChecks.Check(request, definitions, clock, creating);
-        if (request.CampusId is { } campusId && !await db.Campuses.AnyAsync(c => c.Id == campusId, ct))
-        {
-            errors["campusId"] = [$"There is no campus with id {campusId} in your organization."];
-        }
+        var errors = await PersonRequestChecks.CheckAsync(request, definitions, db, clock, creating, ct);
         return errors.Count == 0 ? null : ApiResults.Invalid(errors);
     }
 
-    /// <summary>Without <see cref="Permission.ContactDetailsRead"/> a caller gets the person without e-mails, phones or address.</summary>
     /// <summary>Contact details only for callers who may read them; family names only for those who may read families.</summary>
     private static PersonDetail Visible(PersonDetail person, ClaimsPrincipal user)
     {

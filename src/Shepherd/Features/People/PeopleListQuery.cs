@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
+using Shepherd.Data.CustomFields;
 using Shepherd.Data.People;
 
 namespace Shepherd.Features.People;
@@ -26,12 +28,57 @@ public sealed record PeopleListQuery
 
     public bool? IncludeArchived { get; init; }
 
+    /// <summary>true: only archived people (merged duplicates among them).</summary>
+    public bool? Archived { get; init; }
+
+    /// <summary>People at least this old today, in the organization's calendar (people without a birth date are left out).</summary>
+    [Range(0, 150, ErrorMessage = "minAge must be between 0 and 150.")]
+    public int? MinAge { get; init; }
+
+    /// <summary>People at most this old today (a 12-year-old is in maxAge=12 until their 13th birthday).</summary>
+    [Range(0, 150, ErrorMessage = "maxAge must be between 0 and 150.")]
+    public int? MaxAge { get; init; }
+
+    /// <summary>A custom field's key; with <see cref="Value"/>, people whose value of it matches (text fields: contains).</summary>
+    [StringLength(50)]
+    public string? Field { get; init; }
+
+    [StringLength(1000)]
+    public string? Value { get; init; }
+
     public static readonly string[] Sorts = ["name", "firstName", "birthDate", "createdAt", "updatedAt"];
 
-    /// <summary>Applies the search and filters; the caller has already checked <see cref="Status"/>.</summary>
+    /// <summary>Applies the search and filters read by <see cref="PeopleListCriteria.ReadAsync"/> (status, ages, custom field).</summary>
+    [SuppressMessage("Performance", "CA1862", Justification = "EF translates ToLower().Contains to SQL on both providers; the StringComparison overload has no translation.")]
+    public IQueryable<Person> Filter(IQueryable<Person> people, PeopleListCriteria criteria)
+    {
+        people = Filter(people, criteria.Status);
+        if (criteria.BornOnOrBefore is { } latest)
+        {
+            people = people.Where(p => p.BirthDate != null && p.BirthDate <= latest);
+        }
+        if (criteria.BornAfter is { } earliest)
+        {
+            people = people.Where(p => p.BirthDate != null && p.BirthDate > earliest);
+        }
+        if (criteria.Field is { } field)
+        {
+            var (id, value) = (field.Id, criteria.FieldValue!);
+            people = field.Type == CustomFieldType.Text
+                ? people.Where(p => p.CustomFieldValues.Any(v => v.DefinitionId == id && v.Value.ToLower().Contains(value)))
+                : people.Where(p => p.CustomFieldValues.Any(v => v.DefinitionId == id && v.Value == value));
+        }
+        return people;
+    }
+
+    /// <summary>Applies the search and the filters that need no look-up; the caller has already checked <see cref="Status"/>.</summary>
     public IQueryable<Person> Filter(IQueryable<Person> people, MembershipStatus? status)
     {
-        if (IncludeArchived != true)
+        if (Archived == true)
+        {
+            people = people.Where(p => p.ArchivedAt != null);
+        }
+        else if (IncludeArchived != true)
         {
             people = people.Where(p => p.ArchivedAt == null);
         }

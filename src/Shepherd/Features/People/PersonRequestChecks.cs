@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net.Mail;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Shepherd.Data;
 using Shepherd.Data.CustomFields;
 using Shepherd.Data.People;
 
@@ -53,6 +55,18 @@ internal static class PersonRequestChecks
             errors["joinDate"] = ["The join date cannot be before 1900."];
         }
         CheckCustomFields(request.CustomFields, definitions, creating, errors);
+        return errors;
+    }
+
+    /// <summary>The body's own checks, then the ones that need the database (the campus must be in the organization).</summary>
+    public static async Task<Dictionary<string, string[]>> CheckAsync(PersonRequest request, IReadOnlyList<CustomFieldDefinition> definitions,
+        ShepherdDbContext db, TimeProvider clock, bool creating, CancellationToken ct)
+    {
+        var errors = Check(request, definitions, clock, creating);
+        if (request.CampusId is { } campusId && !await db.Campuses.AnyAsync(c => c.Id == campusId, ct))
+        {
+            errors["campusId"] = [$"There is no campus with id {campusId} in your organization."];
+        }
         return errors;
     }
 

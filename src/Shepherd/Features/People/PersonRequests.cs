@@ -41,6 +41,15 @@ public sealed record PersonRequest
 
     public bool? Active { get; init; }
 
+    /// <summary>
+    /// Allergies and medical needs ("peanut allergy: EpiPen in the bag"), printed on a child's check-in label. Readable by
+    /// every role that reads people: the volunteers caring for the child must see it.
+    /// </summary>
+    [StringLength(MedicalNoteMaxLength)]
+    public string? MedicalNote { get; init; }
+
+    public const int MedicalNoteMaxLength = 500;
+
     /// <summary>Custom field values by the field's key; null removes a value.</summary>
     public Dictionary<string, JsonElement>? CustomFields { get; init; }
 

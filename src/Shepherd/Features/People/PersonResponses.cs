@@ -28,7 +28,7 @@ public sealed record PersonDetail(
     long Id, string FirstName, string? MiddleName, string LastName, string? PreferredName, string? Suffix, string DisplayName,
     IReadOnlyList<PersonEmailResponse> Emails, IReadOnlyList<PersonPhoneResponse> Phones, AddressDto Address,
     DateOnly? BirthDate, DateOnly? JoinDate, Gender Gender, MembershipStatus MembershipStatus, long? CampusId, bool Active,
-    DateTimeOffset? ArchivedAt, DateTimeOffset? PhotoUpdatedAt, IReadOnlyDictionary<string, object?> CustomFields,
+    string? MedicalNote, DateTimeOffset? ArchivedAt, long? MergedIntoId, DateTimeOffset? PhotoUpdatedAt, IReadOnlyDictionary<string, object?> CustomFields,
     IReadOnlyList<PersonFamilyResponse> Families, ConsentResponse Consent, DateTimeOffset? ErasedAt,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Version)
 {
@@ -37,7 +37,7 @@ public sealed record PersonDetail(
         [.. p.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => new PersonEmailResponse(e.Id, e.Address, e.Label, e.IsPrimary))],
         [.. p.Phones.OrderByDescending(x => x.IsPrimary).ThenBy(x => x.Id).Select(x => new PersonPhoneResponse(x.Id, x.Number, x.Label, x.IsPrimary, x.CanText))],
         AddressDto.From(p.Address), p.BirthDate, p.JoinDate, p.Gender, p.MembershipStatus, p.CampusId, p.Active,
-        p.ArchivedAt, p.PhotoUpdatedAt, CustomFieldsOf(p, definitions), families, ConsentResponse.From(p.Consent), p.ErasedAt,
+        p.MedicalNote, p.ArchivedAt, p.MergedIntoId, p.PhotoUpdatedAt, CustomFieldsOf(p, definitions), families, ConsentResponse.From(p.Consent), p.ErasedAt,
         p.CreatedAt, p.UpdatedAt, p.Version);
 
     public static string DisplayNameOf(string firstName, string? preferredName, string lastName) =>

@@ -22,6 +22,7 @@ internal static class PersonWriter
         person.MembershipStatus = request.MembershipStatus ?? MembershipStatus.Visitor;
         person.CampusId = request.CampusId;
         person.Active = request.Active ?? true;
+        person.MedicalNote = Clean(request.MedicalNote);
 
         person.Emails.Clear();
         foreach (var email in request.Emails ?? [])

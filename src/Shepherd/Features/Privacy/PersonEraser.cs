@@ -26,6 +26,17 @@ public static class PersonEraser
 
     public static string ErasedLastName(long id) => "person " + id.ToString(CultureInfo.InvariantCulture);
 
+    public const string ConfirmMessage = "Type the person's full name (first and last name) to confirm: erasing cannot be undone.";
+
+    /// <summary>The full name typed again against accidents: "first last" or "preferred last", any case and spacing.</summary>
+    public static bool Confirms(string firstName, string? preferredName, string lastName, string? confirm)
+    {
+        var names = new[] { $"{firstName} {lastName}", $"{preferredName ?? firstName} {lastName}" };
+        return confirm is not null && names.Any(n => string.Equals(Normalize(n), Normalize(confirm), StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string Normalize(string name) => string.Join(' ', name.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     /// <summary>
     /// Anonymizes person <paramref name="id"/> of the context's organization. The context's actor is recorded; the
     /// caller's context must have no other pending changes.
@@ -78,6 +89,7 @@ public static class PersonEraser
         person.BirthDate = null;
         person.JoinDate = null;
         person.Gender = Gender.Unknown;
+        person.MedicalNote = null;
         person.PhotoUpdatedAt = null;
         person.Consent = new();
         person.Active = false;

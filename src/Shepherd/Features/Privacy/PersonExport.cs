@@ -32,7 +32,7 @@ public sealed record PersonExport(
     public sealed record PersonRecord(
         long Id, string FirstName, string? MiddleName, string LastName, string? PreferredName, string? Suffix, AddressDto Address,
         DateOnly? BirthDate, Gender Gender, MembershipStatus MembershipStatus, DateOnly? JoinDate, long? CampusId, string? CampusName,
-        bool Active, DateTimeOffset? ArchivedAt, DateTimeOffset? ErasedAt, ConsentResponse Consent, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+        string? MedicalNote, bool Active, DateTimeOffset? ArchivedAt, DateTimeOffset? ErasedAt, ConsentResponse Consent, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
     public sealed record EmailRecord(string Address, ContactLabel Label, bool IsPrimary);
 
@@ -97,7 +97,7 @@ public sealed record PersonExport(
         return new PersonExport(
             db.Clock.GetUtcNow(), organization,
             new PersonRecord(p.Id, p.FirstName, p.MiddleName, p.LastName, p.PreferredName, p.Suffix, AddressDto.From(p.Address), p.BirthDate,
-                p.Gender, p.MembershipStatus, p.JoinDate, p.CampusId, campus, p.Active, p.ArchivedAt, p.ErasedAt, ConsentResponse.From(p.Consent),
+                p.Gender, p.MembershipStatus, p.JoinDate, p.CampusId, campus, p.MedicalNote, p.Active, p.ArchivedAt, p.ErasedAt, ConsentResponse.From(p.Consent),
                 p.CreatedAt, p.UpdatedAt),
             [.. p.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => new EmailRecord(e.Address, e.Label, e.IsPrimary))],
             [.. p.Phones.OrderByDescending(x => x.IsPrimary).ThenBy(x => x.Id).Select(x => new PhoneRecord(x.Number, x.Label, x.IsPrimary, x.CanText))],

@@ -75,10 +75,9 @@ public static class PrivacyApi
         {
             return ApiResults.Conflict($"Person {id} was already erased on {person.ErasedAt:u}.");
         }
-        var names = new[] { $"{person.FirstName} {person.LastName}", $"{person.PreferredName ?? person.FirstName} {person.LastName}" };
-        if (request?.Confirm is not { } confirm || !names.Any(n => string.Equals(Normalize(n), Normalize(confirm), StringComparison.OrdinalIgnoreCase)))
+        if (!PersonEraser.Confirms(person.FirstName, person.PreferredName, person.LastName, request?.Confirm))
         {
-            return ApiResults.Invalid("confirm", "Type the person's full name (first and last name) to confirm: erasing cannot be undone.");
+            return ApiResults.Invalid("confirm", PersonEraser.ConfirmMessage);
         }
         var (outcome, summary) = await PersonEraser.EraseAsync(db, id, ct);
         return outcome switch
@@ -88,8 +87,6 @@ public static class PrivacyApi
             _ => TypedResults.Ok(new EraseResponse(id, $"{PersonEraser.ErasedFirstName} {PersonEraser.ErasedLastName(id)}", db.Clock.GetUtcNow(), summary!)),
         };
     }
-
-    private static string Normalize(string name) => string.Join(' ', name.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>A body sent as a download (Content-Disposition: attachment), so a browser saves it rather than runs it.</summary>
     private sealed class FileDownload(string body, string contentType, string fileName) : IResult

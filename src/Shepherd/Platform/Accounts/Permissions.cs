@@ -12,6 +12,11 @@ public enum Permission
     PeopleWrite,
     /// <summary>Add a new person to the church's records (not group leaders: a person they add would be outside their groups).</summary>
     PeopleCreate,
+    /// <summary>
+    /// Merge a duplicate record into another: moves attendance, families, groups, notes and badges, so it reaches beyond
+    /// what a group leader may see (administrators and staff).
+    /// </summary>
+    PeopleMerge,
     /// <summary>E-mail addresses, phone numbers and postal addresses, beyond a name.</summary>
     ContactDetailsRead,
     FamiliesRead,
@@ -54,7 +59,7 @@ public static class Permissions
 {
     private static readonly IReadOnlySet<Permission> Writes = new HashSet<Permission>
     {
-        Permission.PeopleWrite, Permission.PeopleCreate, Permission.FamiliesWrite, Permission.GroupsWrite, Permission.ServicesWrite,
+        Permission.PeopleWrite, Permission.PeopleCreate, Permission.PeopleMerge, Permission.FamiliesWrite, Permission.GroupsWrite, Permission.ServicesWrite,
         Permission.AttendanceWrite, Permission.CheckIn, Permission.NotesWrite, Permission.BadgesWrite,
         Permission.SettingsWrite, Permission.UsersManage, Permission.TokensManage, Permission.PrivacyManage,
     };

@@ -15,6 +15,8 @@ public static class Navigation
 {
     public static IReadOnlyList<NavigationItem> Main { get; } =
     [
+        new("People", "/people", u => u.Has(Permission.PeopleRead)),
+        new("Families", "/families", u => u.Has(Permission.FamiliesRead)),
         new("Check-in", "/checkin", u => u.Has(Permission.CheckIn)),
         new("Audit log", "/audit", u => u.Has(Permission.AuditRead)),
         new("Operations", "/operations", IsOperator),

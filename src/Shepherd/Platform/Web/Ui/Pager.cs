@@ -30,6 +30,10 @@ public sealed record Pager(int Number, int Size, int Total)
         _ => string.Create(CultureInfo.InvariantCulture, $"{First:N0}–{Last:N0} of {Total:N0} {plural}"),
     };
 
+    /// <summary>The page <paramref name="number"/> asked for (<see cref="Clamp"/>), or the last one when it is past the end.</summary>
+    public static Pager For(int? number, int total, int size = DefaultSize) =>
+        new(Math.Min(Clamp(number), Math.Max((total + size - 1) / size, 1)), size, total);
+
     /// <summary>A page number from the query: missing, zero or negative is the first page, a huge one is capped.</summary>
     public static int Clamp(int? number) => Math.Clamp(number ?? 1, 1, MaxNumber);
 }
